@@ -1,0 +1,488 @@
+//! The token tree: one [`Node`] per cancellation scope, shared by its sources, tokens,
+//! callback guards and (for submitted jobs) the job itself.
+//!
+//! # Memory layout
+//!
+//! A node is the header of a heap allocation `NodeBox<P> { header: Node, payload: P }`.
+//! [`NodeRef`] is a thin, reference-counted pointer to the header (one pointer wide, as
+//! contract C1 asks of `CancelToken`); the header's `drop_box` function knows the real
+//! type and frees the whole box. A submitted job keeps its closure, result slot and handle
+//! state in the payload, so a job, its handle and its token are one allocation.
+//!
+//! # Invariants
+//!
+//! 1. `Inner::claimed` goes `false → true` once, under `inner`; the `cancel` call that
+//!    flips it is the one that returns `true` (C1). After it, no child and no callback
+//!    is added to this node: `child_of` and `on_cancel` test `claimed` under the same
+//!    lock, and a claimed parent gives a child that is born cancelled (C2, loom L5).
+//! 2. `cancelled` goes `false → true` once, after `claimed`, and only after every
+//!    descendant that existed at the claim has its own `cancelled` set (post-order).
+//!    So an observer that sees a node cancelled sees its whole subtree cancelled: the
+//!    tree is cancelled "atomically as seen by `is_cancelled()`".
+//! 3. No user code runs between a claim and the store of `cancelled` (phase 1 only takes
+//!    locks and moves pointers). Callbacks and wake-ups run afterwards (phase 2), so a
+//!    canceller that finds a child already claimed by a racing `cancel` may spin until
+//!    that child's flag appears: the wait is bounded.
+//! 4. Every wait on a node checks `cancelled` while holding `inner`, and phase 2 takes
+//!    `inner` after storing `cancelled` before it notifies `cond` (and signals the fd
+//!    waker). A waiter therefore either sees the flag or is already blocked when the
+//!    notification comes: no lost wake-up (loom L3).
+//! 5. A parent's `children` slab holds raw pointers to live children. A child unlinks
+//!    itself under the parent's lock before its memory is freed, and the parent only
+//!    takes a strong reference (`try_acquire`, which fails at count zero) under that same
+//!    lock. A child holds a strong reference to its parent, so the parent outlives it.
+//! 6. A callback is in exactly one of: registered (in `callbacks`), running (`running`
+//!    names it), or finished/removed. `CancelCallback::drop` removes a registered one
+//!    (it then never runs), waits on `cond` for a running one unless the running thread
+//!    is the dropping thread, and returns at once otherwise (C7, loom L4).
+//!
+//! # Lock order
+//!
+//! A child's unlink takes only the parent's `inner`. Cancellation takes one node's
+//! `inner` at a time and never holds it while running user code. The timer's lock (see
+//! `deadline`) may be held while taking a node's `inner`, never the other way round.
+
+use std::marker::PhantomData;
+use std::panic::{self, AssertUnwindSafe};
+use std::ptr::NonNull;
+
+use crate::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+use crate::sync::{Condvar, Mutex, MutexGuard};
+use crate::util::slab::{Key, Slab};
+
+/// A registered `on_cancel` callback.
+pub(crate) type Callback = Box<dyn FnOnce() + Send>;
+
+/// The shared state of one cancellation scope.
+pub(crate) struct Node {
+    /// Strong references: tokens, sources, callback guards, job references.
+    refs: AtomicUsize,
+    /// `CancelSource` handles alive; at zero the node's deadline is removed (C10).
+    sources: AtomicUsize,
+    /// The request flag read by `is_cancelled` with one Acquire load (invariant 2).
+    cancelled: AtomicBool,
+    /// Frees the `NodeBox<P>` this header starts.
+    drop_box: unsafe fn(NonNull<Node>),
+    /// The parent and this node's key in the parent's `children` (`None` for a child
+    /// born cancelled, which is never linked; invariant 5).
+    parent: Option<(NodeRef, Option<Key>)>,
+    inner: Mutex<Inner>,
+    /// Notified (under `inner`) when the node is cancelled and when a callback finishes.
+    cond: Condvar,
+}
+
+/// State guarded by `Node::inner`.
+pub(crate) struct Inner {
+    /// Invariant 1.
+    claimed: bool,
+    children: Slab<NodePtr>,
+    callbacks: Slab<Callback>,
+    /// The callback being run by phase 2, and the thread running it (invariant 6).
+    running: Option<(Key, crate::sync::thread::ThreadId)>,
+    /// A deadline registered with the timer, removed when the last source drops.
+    pub(crate) deadline: Option<crate::cancel::deadline::TimerKey>,
+    /// The eventfd/pipe that `wait_fd` polls beside the user's fd; made readable by phase 2.
+    #[cfg(all(unix, not(loom)))]
+    pub(crate) fd_waker: Option<crate::cancel::fd::FdWaker>,
+}
+
+/// A raw child pointer kept in the parent's slab (invariant 5).
+struct NodePtr(NonNull<Node>);
+// SAFETY: the pointee is a `Node`, which is `Sync`; the pointer is only dereferenced
+// under the parent's lock while the child is alive (invariant 5).
+unsafe impl Send for NodePtr {}
+
+#[repr(C)]
+struct NodeBox<P> {
+    header: Node,
+    payload: P,
+}
+
+/// A counted reference to a [`Node`].
+pub(crate) struct NodeRef {
+    ptr: NonNull<Node>,
+    _marker: PhantomData<Node>,
+}
+
+// SAFETY: `Node` is `Send + Sync` (atomics, a mutex and condvar over `Send` data, and a
+// `NodeRef` to the parent); payloads are required to be `Send + Sync` by `new_with`.
+unsafe impl Send for NodeRef {}
+// SAFETY: as above.
+unsafe impl Sync for NodeRef {}
+
+impl NodeRef {
+    /// A fresh node with no payload; a child of `parent` if given.
+    pub(crate) fn new(parent: Option<&NodeRef>) -> NodeRef {
+        NodeRef::new_with(parent, ())
+    }
+
+    /// A fresh node whose allocation also holds `payload`.
+    pub(crate) fn new_with<P: Send + Sync + 'static>(
+        parent: Option<&NodeRef>,
+        payload: P,
+    ) -> NodeRef {
+        let Some(parent) = parent else {
+            return NodeRef::allocate(None, false, payload);
+        };
+        let mut guard = parent.inner.lock();
+        if guard.claimed {
+            // Invariant 1: a child of a cancelled (or cancelling) parent is born cancelled.
+            drop(guard);
+            return NodeRef::allocate(Some((parent.clone(), None)), true, payload);
+        }
+        let key = guard.children.vacant_key();
+        let child = NodeRef::allocate(Some((parent.clone(), Some(key))), false, payload);
+        let inserted = guard.children.insert(NodePtr(child.ptr));
+        debug_assert_eq!(inserted, key);
+        child
+    }
+
+    fn allocate<P: Send + Sync + 'static>(
+        parent: Option<(NodeRef, Option<Key>)>,
+        born_cancelled: bool,
+        payload: P,
+    ) -> NodeRef {
+        let boxed = Box::new(NodeBox {
+            header: Node {
+                refs: AtomicUsize::new(1),
+                sources: AtomicUsize::new(0),
+                cancelled: AtomicBool::new(born_cancelled),
+                drop_box: drop_box::<P>,
+                parent,
+                inner: Mutex::new(Inner {
+                    claimed: born_cancelled,
+                    children: Slab::new(),
+                    callbacks: Slab::new(),
+                    running: None,
+                    deadline: None,
+                    #[cfg(all(unix, not(loom)))]
+                    fd_waker: None,
+                }),
+                cond: Condvar::new(),
+            },
+            payload,
+        });
+        // The header is the first field of a `#[repr(C)]` struct: the box pointer is the
+        // header pointer, with provenance over the whole box (freed by `drop_box`).
+        let raw = Box::into_raw(boxed).cast::<Node>();
+        // SAFETY: `Box::into_raw` never returns null.
+        let ptr = unsafe { NonNull::new_unchecked(raw) };
+        NodeRef {
+            ptr,
+            _marker: PhantomData,
+        }
+    }
+
+    /// The payload this node was created with.
+    ///
+    /// # Safety
+    ///
+    /// `P` must be the payload type passed to [`NodeRef::new_with`] for this node.
+    pub(crate) unsafe fn payload<P>(&self) -> &P {
+        // SAFETY: the header is the first field of a `#[repr(C)] NodeBox<P>` (caller
+        // guarantees `P`), so the header pointer is the box pointer.
+        unsafe { &(*self.ptr.cast::<NodeBox<P>>().as_ptr()).payload }
+    }
+
+    /// The address of the node, for identity comparisons.
+    pub(crate) fn as_ptr(&self) -> *const Node {
+        self.ptr.as_ptr()
+    }
+
+    /// Turns the reference into a raw pointer without releasing it.
+    pub(crate) fn into_raw(self) -> NonNull<Node> {
+        let ptr = self.ptr;
+        std::mem::forget(self);
+        ptr
+    }
+
+    /// Takes back a reference made by [`NodeRef::into_raw`].
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must come from `into_raw` and be taken back once.
+    pub(crate) unsafe fn from_raw(ptr: NonNull<Node>) -> NodeRef {
+        NodeRef {
+            ptr,
+            _marker: PhantomData,
+        }
+    }
+
+    /// Takes a strong reference unless the count already reached zero (the node is dying).
+    ///
+    /// # Safety
+    ///
+    /// The node's memory must be valid for the call: the caller holds the parent's lock
+    /// and the node is still linked (invariant 5).
+    unsafe fn try_acquire(ptr: NonNull<Node>) -> Option<NodeRef> {
+        // SAFETY: valid per the caller's contract.
+        let node = unsafe { ptr.as_ref() };
+        let mut n = node.refs.load(Ordering::Relaxed);
+        loop {
+            if n == 0 {
+                return None;
+            }
+            // Relaxed suffices: as in `Arc::clone`, a new reference is made from a
+            // reference that keeps the node alive; no data is published by the count.
+            match node
+                .refs
+                .compare_exchange_weak(n, n + 1, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => {
+                    return Some(NodeRef {
+                        ptr,
+                        _marker: PhantomData,
+                    })
+                }
+                Err(actual) => n = actual,
+            }
+        }
+    }
+}
+
+/// Frees a `NodeBox<P>`.
+///
+/// # Safety
+///
+/// `ptr` must be the header of a `NodeBox<P>` made by `NodeRef::allocate::<P>` whose
+/// count reached zero and which is unlinked from its parent.
+unsafe fn drop_box<P>(ptr: NonNull<Node>) {
+    // SAFETY: per the contract, the box was leaked by `allocate` and nobody refers to it.
+    drop(unsafe { Box::from_raw(ptr.cast::<NodeBox<P>>().as_ptr()) });
+}
+
+impl Clone for NodeRef {
+    #[inline]
+    fn clone(&self) -> Self {
+        // Relaxed suffices: a new reference is derived from one the caller holds (as
+        // `Arc::clone`); ordering with the eventual free comes from the Release
+        // decrement and Acquire fence in `drop`.
+        let old = self.refs.fetch_add(1, Ordering::Relaxed);
+        if old > isize::MAX as usize {
+            std::process::abort();
+        }
+        NodeRef {
+            ptr: self.ptr,
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl Drop for NodeRef {
+    #[inline]
+    fn drop(&mut self) {
+        // Release: our uses of the node happen-before the free done by the last owner.
+        if self.refs.fetch_sub(1, Ordering::Release) != 1 {
+            return;
+        }
+        // Acquire: pairs with every other owner's Release decrement.
+        fence(Ordering::Acquire);
+        // SAFETY: the count reached zero: we are the last owner.
+        unsafe { release_slow(self.ptr) };
+    }
+}
+
+/// Unlinks and frees a node whose count reached zero, then its parent if that was the
+/// parent's last reference, and so on up the chain (iteratively: dropping the leaf of a
+/// deep chain must not overflow the stack).
+///
+/// # Safety
+///
+/// `ptr`'s count is zero and this thread owns its destruction.
+#[cold]
+unsafe fn release_slow(mut ptr: NonNull<Node>) {
+    loop {
+        let raw = ptr.as_ptr();
+        // SAFETY: we own the node's destruction (count zero), so we may move its parent
+        // reference out; the field is left `None` and never dropped twice.
+        let parent = unsafe { std::ptr::replace(std::ptr::addr_of_mut!((*raw).parent), None) };
+        if let Some((parent, Some(key))) = &parent {
+            // Invariant 5: unlink under the parent's lock before the memory is freed.
+            let mut inner = parent.inner.lock();
+            if !inner.claimed {
+                inner.children.remove(*key);
+            }
+        }
+        // SAFETY: count zero and unlinked; `drop_box` was chosen for this payload type.
+        unsafe { ((*raw).drop_box)(ptr) };
+        let Some((parent, _)) = parent else { return };
+        let parent_ptr = parent.into_raw();
+        // SAFETY: we held a reference to the parent until this decrement.
+        let parent_node = unsafe { parent_ptr.as_ref() };
+        // Release/Acquire as in `NodeRef::drop`.
+        if parent_node.refs.fetch_sub(1, Ordering::Release) != 1 {
+            return;
+        }
+        fence(Ordering::Acquire);
+        ptr = parent_ptr;
+    }
+}
+
+impl std::ops::Deref for NodeRef {
+    type Target = Node;
+    #[inline]
+    fn deref(&self) -> &Node {
+        // SAFETY: a `NodeRef` holds a count, so the node is alive.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl Node {
+    /// One Acquire load: has a cancel request reached this node? (invariant 2)
+    #[inline]
+    pub(crate) fn is_cancelled(&self) -> bool {
+        // Acquire: a job that sees the request also sees what the canceller wrote before.
+        self.cancelled.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock()
+    }
+
+    pub(crate) fn cond(&self) -> &Condvar {
+        &self.cond
+    }
+
+    pub(crate) fn add_source(&self) {
+        // Relaxed: the count only decides when to drop the deadline; that removal takes
+        // the timer lock, which orders it.
+        self.sources.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Returns true if this was the last source.
+    pub(crate) fn remove_source(&self) -> bool {
+        // AcqRel: the last source's removal of the deadline happens after all sources'
+        // earlier deadline changes.
+        self.sources.fetch_sub(1, Ordering::AcqRel) == 1
+    }
+
+    /// Requests cancellation of this node and its subtree. True for the winning call.
+    pub(crate) fn cancel(&self) -> bool {
+        let Some(children) = self.claim() else {
+            return false;
+        };
+        let mut done: Vec<NodeRef> = Vec::new();
+        // Phase 1: post-order over the subtree, setting flags (invariants 2 and 3).
+        let mut stack: Vec<(NodeRef, bool)> = children.into_iter().map(|c| (c, false)).collect();
+        while let Some((node, expanded)) = stack.pop() {
+            if expanded {
+                node.cancelled.store(true, Ordering::Release);
+                done.push(node);
+                continue;
+            }
+            match node.claim() {
+                Some(grandchildren) => {
+                    stack.push((node, true));
+                    stack.extend(grandchildren.into_iter().map(|c| (c, false)));
+                }
+                None => {
+                    // Claimed by a racing `cancel`: its flag follows without user code
+                    // in between (invariant 3); wait for it to keep invariant 2.
+                    while !node.is_cancelled() {
+                        crate::sync::spin_hint();
+                    }
+                }
+            }
+        }
+        // Release: what the canceller wrote before `cancel()` is visible to a job that
+        // observes the flag with Acquire.
+        self.cancelled.store(true, Ordering::Release);
+        // Phase 2: wake waiters and run callbacks, this node first, then the subtree.
+        self.finish();
+        for node in &done {
+            node.finish();
+        }
+        true
+    }
+
+    /// Sets `claimed` and takes the children (invariant 1); `None` if already claimed.
+    fn claim(&self) -> Option<Vec<NodeRef>> {
+        let mut inner = self.inner.lock();
+        if inner.claimed {
+            return None;
+        }
+        inner.claimed = true;
+        let children = inner
+            .children
+            .drain()
+            // SAFETY: we hold this node's lock and the child is linked (invariant 5).
+            .filter_map(|p| unsafe { NodeRef::try_acquire(p.0) })
+            .collect();
+        Some(children)
+    }
+
+    /// Phase 2 for one node: wake its waiters, signal its fd waker, run its callbacks.
+    fn finish(&self) {
+        let mut inner = self.inner.lock();
+        // Invariant 4: notify under the lock, after the flag store.
+        self.cond.notify_all();
+        #[cfg(all(unix, not(loom)))]
+        if let Some(waker) = &inner.fd_waker {
+            waker.wake();
+        }
+        let me = crate::sync::thread::current().id();
+        while let Some((key, callback)) = inner.callbacks.pop() {
+            inner.running = Some((key, me));
+            drop(inner);
+            // A panicking callback must not stop the others nor poison the node; the
+            // panic hook has already reported it.
+            let _ = panic::catch_unwind(AssertUnwindSafe(callback));
+            inner = self.inner.lock();
+            inner.running = None;
+            self.cond.notify_all();
+        }
+    }
+
+    /// Registers `callback`, or returns it if the node is already claimed (invariant 1).
+    pub(crate) fn register(&self, callback: Callback) -> Result<Key, Callback> {
+        let mut inner = self.inner.lock();
+        if inner.claimed {
+            return Err(callback);
+        }
+        Ok(inner.callbacks.insert(callback))
+    }
+
+    /// True if the callback under `key` is registered and has not started.
+    pub(crate) fn is_registered(&self, key: Key) -> bool {
+        self.inner.lock().callbacks.contains(key)
+    }
+
+    /// Unregisters `key`; if its callback is running on another thread, waits for it to
+    /// return (invariant 6). Returns the callback if it had not run.
+    pub(crate) fn unregister(&self, key: Key) -> Option<Callback> {
+        let mut inner = self.inner.lock();
+        if let Some(callback) = inner.callbacks.remove(key) {
+            return Some(callback);
+        }
+        let me = crate::sync::thread::current().id();
+        while let Some((running, thread)) = inner.running {
+            if running != key || thread == me {
+                break;
+            }
+            self.cond.wait(&mut inner);
+        }
+        None
+    }
+}
+
+impl std::fmt::Debug for NodeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("cancelled", &self.is_cancelled())
+            .field("depth", &self.depth())
+            .finish()
+    }
+}
+
+impl Node {
+    /// Distance to the root (for `Debug`).
+    fn depth(&self) -> usize {
+        let mut depth = 0;
+        let mut cur = self.parent.as_ref();
+        while let Some((p, _)) = cur {
+            depth += 1;
+            cur = p.parent.as_ref();
+        }
+        depth
+    }
+}

@@ -1,0 +1,589 @@
+//! The public handles: [`CancelSource`] requests, [`CancelToken`] observes,
+//! [`CancelCallback`] runs code on cancel. The shared state lives in [`super::node`].
+
+use std::fmt;
+
+use super::node::NodeRef;
+use super::state::{self, DisableGuard};
+use crate::util::slab::Key;
+
+/// The error a job returns when it stops at a cancellation point.
+///
+/// Small and `Copy`, so jobs leave by `?` and ordinary drops run their cleanup.
+///
+/// # Example
+///
+/// ```
+/// use cancelpool::{CancelSource, Cancelled};
+///
+/// fn step(token: &cancelpool::CancelToken) -> Result<(), Cancelled> {
+///     token.checkpoint()?;
+///     Ok(())
+/// }
+/// let source = CancelSource::new();
+/// source.cancel();
+/// let err = step(&source.token()).unwrap_err();
+/// assert_eq!(err, Cancelled);
+/// assert_eq!(err.to_string(), "the job was cancelled");
+/// let _: &dyn std::error::Error = &err;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Cancelled;
+
+impl fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the job was cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+impl From<Cancelled> for std::io::Error {
+    /// A cancellation as an I/O error of kind `Interrupted` carrying [`Cancelled`]; the
+    /// form [`CancelToken::wait_fd`] returns.
+    fn from(c: Cancelled) -> Self {
+        std::io::Error::new(std::io::ErrorKind::Interrupted, c)
+    }
+}
+
+impl Cancelled {
+    /// True if `err` is a cancellation made by `From<Cancelled> for io::Error` (as
+    /// returned by [`CancelToken::wait_fd`]), not an interrupted system call.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::Cancelled;
+    /// let err: std::io::Error = Cancelled.into();
+    /// assert!(Cancelled::is_cancelled_io(&err));
+    /// assert!(!Cancelled::is_cancelled_io(&std::io::Error::from(std::io::ErrorKind::Interrupted)));
+    /// ```
+    pub fn is_cancelled_io(err: &std::io::Error) -> bool {
+        err.get_ref().is_some_and(|inner| inner.is::<Cancelled>())
+    }
+}
+
+/// Requests cancellation: the writing side of a token (C1).
+///
+/// Cheap to clone (one reference count); all clones request the same cancellation.
+/// Dropping a source does not cancel (a pool's `JobHandle` gives RAII
+/// cancellation of jobs); dropping the last source removes its deadline, if any (C10).
+///
+/// # Example
+///
+/// ```
+/// use cancelpool::CancelSource;
+///
+/// let source = CancelSource::new();
+/// let token = source.token();
+/// assert!(!token.is_cancelled());
+/// assert!(source.cancel(), "the first call makes the request");
+/// assert!(!source.cancel(), "later calls find it made");
+/// assert!(token.is_cancelled() && source.is_cancelled());
+/// ```
+pub struct CancelSource {
+    node: NodeRef,
+}
+
+impl CancelSource {
+    /// A new root source: nothing but its own `cancel` (or deadline) cancels it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let source = cancelpool::CancelSource::new();
+    /// assert!(!source.is_cancelled());
+    /// ```
+    pub fn new() -> CancelSource {
+        CancelSource::from_node(NodeRef::new(None))
+    }
+
+    /// A source whose token is a child of `parent` (C2): cancelling `parent` (or any of
+    /// its ancestors) cancels this one and its descendants; cancelling this one never
+    /// touches `parent` or its other children. A child of an already cancelled parent is
+    /// born cancelled.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::CancelSource;
+    ///
+    /// let parent = CancelSource::new();
+    /// let child = CancelSource::child_of(&parent.token());
+    /// let sibling = CancelSource::child_of(&parent.token());
+    /// child.cancel();
+    /// assert!(!parent.is_cancelled() && !sibling.is_cancelled());
+    /// parent.cancel();
+    /// assert!(sibling.is_cancelled());
+    /// assert!(CancelSource::child_of(&parent.token()).is_cancelled(), "born cancelled");
+    /// ```
+    pub fn child_of(parent: &CancelToken) -> CancelSource {
+        CancelSource::from_node(NodeRef::new(parent.node.as_ref()))
+    }
+
+    pub(crate) fn from_node(node: NodeRef) -> CancelSource {
+        node.add_source();
+        CancelSource { node }
+    }
+
+    pub(crate) fn node(&self) -> &NodeRef {
+        &self.node
+    }
+
+    /// A token observing this source.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let source = cancelpool::CancelSource::new();
+    /// let token = source.token();
+    /// source.cancel();
+    /// assert!(token.is_cancelled());
+    /// ```
+    pub fn token(&self) -> CancelToken {
+        CancelToken {
+            node: Some(self.node.clone()),
+        }
+    }
+
+    /// Requests cancellation of this source's token and all its descendants.
+    ///
+    /// Returns `true` only for the call that made the request. Before it returns, every
+    /// descendant reports `is_cancelled()`, blocked waits on them have been woken and
+    /// their `on_cancel` callbacks have run on this thread (C7).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let source = cancelpool::CancelSource::new();
+    /// assert!(source.cancel());
+    /// assert!(!source.clone().cancel());
+    /// ```
+    pub fn cancel(&self) -> bool {
+        self.node.cancel()
+    }
+
+    /// Whether a request has been made (by this source, an ancestor or a deadline).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let source = cancelpool::CancelSource::new();
+    /// assert!(!source.is_cancelled());
+    /// ```
+    #[inline]
+    pub fn is_cancelled(&self) -> bool {
+        self.node.is_cancelled()
+    }
+}
+
+/// Deadlines (C10): one shared timer thread, started on first use, cancels the source
+/// at its deadline; `checkpoint()` costs nothing extra. A source has at most one
+/// deadline: setting one replaces the previous. Dropping the last clone of a source
+/// removes its deadline.
+#[cfg(not(loom))]
+impl CancelSource {
+    /// A new root source that cancels itself at `deadline`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let source = cancelpool::CancelSource::with_deadline(Instant::now() + Duration::from_millis(5));
+    /// assert!(source.token().wait_cancelled(Duration::from_secs(10)).is_err());
+    /// ```
+    pub fn with_deadline(deadline: std::time::Instant) -> CancelSource {
+        let source = CancelSource::new();
+        source.cancel_at(deadline);
+        source
+    }
+
+    /// A new root source that cancels itself after `timeout`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let source = cancelpool::CancelSource::with_timeout(Duration::from_millis(5));
+    /// assert!(source.token().wait_cancelled(Duration::from_secs(10)).is_err());
+    /// ```
+    pub fn with_timeout(timeout: std::time::Duration) -> CancelSource {
+        let source = CancelSource::new();
+        source.cancel_after(timeout);
+        source
+    }
+
+    /// Cancels this source after `timeout` (like .NET's `CancelAfter`), replacing any
+    /// earlier deadline.
+    ///
+    /// If the process cannot start the timer thread (EAGAIN), the source is cancelled at
+    /// once: a deadline that might never fire is worse than an early stop. Use
+    /// [`try_cancel_after`](Self::try_cancel_after) to get the error instead.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let source = cancelpool::CancelSource::new();
+    /// source.cancel_after(Duration::from_millis(5));
+    /// assert!(source.token().wait_cancelled(Duration::from_secs(10)).is_err());
+    /// ```
+    pub fn cancel_after(&self, timeout: std::time::Duration) {
+        match std::time::Instant::now().checked_add(timeout) {
+            Some(deadline) => self.cancel_at(deadline),
+            None => super::deadline::clear(&self.node),
+        }
+    }
+
+    /// Cancels this source at `deadline`, replacing any earlier deadline. See
+    /// [`cancel_after`](Self::cancel_after) for what happens if the timer cannot start.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let source = cancelpool::CancelSource::new();
+    /// source.cancel_at(Instant::now());
+    /// assert!(source.token().wait_cancelled(Duration::from_secs(10)).is_err());
+    /// ```
+    pub fn cancel_at(&self, deadline: std::time::Instant) {
+        if self.try_cancel_at(deadline).is_err() {
+            self.cancel();
+        }
+    }
+
+    /// Like [`cancel_after`](Self::cancel_after), but reports a timer thread that cannot
+    /// be started instead of cancelling at once.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let source = cancelpool::CancelSource::new();
+    /// source.try_cancel_after(std::time::Duration::from_secs(3600)).expect("timer thread");
+    /// assert!(!source.is_cancelled());
+    /// ```
+    pub fn try_cancel_after(&self, timeout: std::time::Duration) -> std::io::Result<()> {
+        match std::time::Instant::now().checked_add(timeout) {
+            Some(deadline) => self.try_cancel_at(deadline),
+            None => {
+                super::deadline::clear(&self.node);
+                Ok(())
+            }
+        }
+    }
+
+    /// Like [`cancel_at`](Self::cancel_at), but reports a timer thread that cannot be
+    /// started instead of cancelling at once.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let source = cancelpool::CancelSource::new();
+    /// let far = std::time::Instant::now() + std::time::Duration::from_secs(3600);
+    /// source.try_cancel_at(far).expect("timer thread");
+    /// assert!(!source.is_cancelled());
+    /// ```
+    pub fn try_cancel_at(&self, deadline: std::time::Instant) -> std::io::Result<()> {
+        super::deadline::set(&self.node, deadline)
+    }
+}
+
+impl Default for CancelSource {
+    fn default() -> Self {
+        CancelSource::new()
+    }
+}
+
+impl Clone for CancelSource {
+    fn clone(&self) -> Self {
+        CancelSource::from_node(self.node.clone())
+    }
+}
+
+impl Drop for CancelSource {
+    fn drop(&mut self) {
+        if self.node.remove_source() {
+            super::deadline::clear(&self.node);
+        }
+    }
+}
+
+impl fmt::Debug for CancelSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancelSource")
+            .field("cancelled", &self.is_cancelled())
+            .finish()
+    }
+}
+
+/// Observes cancellation: the reading side (C1). One pointer wide, `Clone + Send + Sync`.
+///
+/// `is_cancelled()` and `checkpoint()` are one atomic load whatever the depth of the
+/// token tree: requests are propagated when they are made, not looked up when checked.
+///
+/// # Example
+///
+/// ```
+/// use cancelpool::{CancelSource, CancelToken};
+///
+/// assert_eq!(std::mem::size_of::<CancelToken>(), std::mem::size_of::<usize>());
+/// let source = CancelSource::new();
+/// let token: CancelToken = source.token();
+/// let worker = std::thread::spawn(move || {
+///     let mut steps = 0u64;
+///     while token.checkpoint().is_ok() {
+///         steps += 1;
+///         std::thread::yield_now();
+///     }
+///     steps
+/// });
+/// source.cancel();
+/// worker.join().unwrap();
+/// ```
+#[derive(Clone)]
+pub struct CancelToken {
+    /// `None` is the token that is never cancelled (outside any job).
+    pub(crate) node: Option<NodeRef>,
+}
+
+impl CancelToken {
+    /// A token that is never cancelled: what [`current_token`](crate::current_token)
+    /// returns outside any job.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let token = cancelpool::CancelToken::never();
+    /// assert!(!token.is_cancelled());
+    /// ```
+    pub const fn never() -> CancelToken {
+        CancelToken { node: None }
+    }
+
+    pub(crate) fn from_node(node: NodeRef) -> CancelToken {
+        CancelToken { node: Some(node) }
+    }
+
+    /// Whether cancellation has been requested (one Acquire load). Unlike
+    /// [`checkpoint`](Self::checkpoint), it ignores the disable state.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let source = cancelpool::CancelSource::new();
+    /// let token = source.token();
+    /// let _guard = cancelpool::disable_cancel();
+    /// source.cancel();
+    /// assert!(token.is_cancelled());
+    /// assert!(token.checkpoint().is_ok());
+    /// ```
+    #[inline]
+    pub fn is_cancelled(&self) -> bool {
+        match &self.node {
+            Some(node) => node.is_cancelled(),
+            None => false,
+        }
+    }
+
+    /// The explicit cancellation point (C3): `Err(Cancelled)` iff a request is pending
+    /// and cancellation is enabled in the current job.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::{CancelSource, Cancelled};
+    ///
+    /// let source = CancelSource::new();
+    /// let token = source.token();
+    /// assert_eq!(token.checkpoint(), Ok(()));
+    /// source.cancel();
+    /// assert_eq!(token.checkpoint(), Err(Cancelled));
+    /// ```
+    #[inline]
+    pub fn checkpoint(&self) -> Result<(), super::Cancelled> {
+        if !self.is_cancelled() {
+            return Ok(());
+        }
+        checkpoint_slow()
+    }
+
+    /// Disables cancellation for the current job while the guard lives; the same as
+    /// [`disable_cancel`](crate::disable_cancel). The state is the job's, as POSIX's is
+    /// the thread's, so the guard also holds for checks of other tokens in this job.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let source = cancelpool::CancelSource::new();
+    /// let token = source.token();
+    /// let guard = token.disable();
+    /// source.cancel();
+    /// assert!(token.checkpoint().is_ok());
+    /// drop(guard);
+    /// assert!(token.checkpoint().is_err());
+    /// ```
+    #[inline]
+    pub fn disable(&self) -> DisableGuard {
+        state::disable_cancel()
+    }
+
+    /// Runs `f` once when this token is cancelled (C7), like C++'s `stop_callback`.
+    ///
+    /// `f` runs exactly once — on the cancelling thread during `cancel()`, or at once on
+    /// this thread if the token is already cancelled — or never, if the returned guard is
+    /// dropped first. Dropping the guard while `f` runs on another thread blocks until
+    /// `f` returns (so `f` may borrow what the guard's owner frees next); dropping it
+    /// from inside `f` does not block. A panic in `f` is reported by the panic hook and
+    /// does not stop the other callbacks or poison the token. Callbacks ignore the
+    /// disable state: they observe the request, not deliver it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let source = cancelpool::CancelSource::new();
+    /// let hits = Arc::new(AtomicUsize::new(0));
+    /// let h = Arc::clone(&hits);
+    /// let guard = source.token().on_cancel(move || {
+    ///     h.fetch_add(1, Ordering::SeqCst);
+    /// });
+    /// source.cancel();
+    /// source.cancel();
+    /// assert_eq!(hits.load(Ordering::SeqCst), 1, "exactly once");
+    /// drop(guard);
+    /// ```
+    pub fn on_cancel<F>(&self, f: F) -> CancelCallback
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        let Some(node) = &self.node else {
+            return CancelCallback { registration: None };
+        };
+        match node.register(Box::new(f)) {
+            Ok(key) => CancelCallback {
+                registration: Some((node.clone(), key)),
+            },
+            Err(f) => {
+                f();
+                CancelCallback { registration: None }
+            }
+        }
+    }
+}
+
+#[cold]
+fn checkpoint_slow() -> Result<(), super::Cancelled> {
+    if state::cancel_enabled() {
+        Err(super::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+impl Default for CancelToken {
+    fn default() -> Self {
+        CancelToken::never()
+    }
+}
+
+impl fmt::Debug for CancelToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.node {
+            Some(_) => f
+                .debug_struct("CancelToken")
+                .field("cancelled", &self.is_cancelled())
+                .finish(),
+            None => f.write_str("CancelToken(never)"),
+        }
+    }
+}
+
+/// An `on_cancel` registration; dropping it unregisters the callback (C7).
+///
+/// If the callback has not run, it never will. If it is running on another thread,
+/// `drop` waits for it to return. To keep the callback registered for the token's whole
+/// life instead, call [`CancelCallback::detach`].
+///
+/// # Example
+///
+/// ```
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use std::sync::Arc;
+///
+/// let source = cancelpool::CancelSource::new();
+/// let ran = Arc::new(AtomicBool::new(false));
+/// let r = Arc::clone(&ran);
+/// let guard = source.token().on_cancel(move || r.store(true, Ordering::SeqCst));
+/// drop(guard); // unregistered before any cancel: never runs
+/// source.cancel();
+/// assert!(!ran.load(Ordering::SeqCst));
+/// ```
+#[must_use = "dropping the guard unregisters the callback at once"]
+pub struct CancelCallback {
+    registration: Option<(NodeRef, Key)>,
+}
+
+impl CancelCallback {
+    /// Keeps the callback registered for as long as the token's state lives, without
+    /// holding a guard: it runs if and when the token is cancelled.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let source = cancelpool::CancelSource::new();
+    /// let ran = Arc::new(AtomicBool::new(false));
+    /// let r = Arc::clone(&ran);
+    /// source.token().on_cancel(move || r.store(true, Ordering::SeqCst)).detach();
+    /// source.cancel();
+    /// assert!(ran.load(Ordering::SeqCst));
+    /// ```
+    pub fn detach(mut self) {
+        // Dropping the node reference without unregistering leaves the callback in place.
+        self.registration = None;
+    }
+
+    /// True if the callback is still registered (it has not started and was not
+    /// detached).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let source = cancelpool::CancelSource::new();
+    /// let guard = source.token().on_cancel(|| {});
+    /// assert!(guard.is_registered());
+    /// source.cancel();
+    /// assert!(!guard.is_registered());
+    /// ```
+    pub fn is_registered(&self) -> bool {
+        match &self.registration {
+            Some((node, key)) => node.is_registered(*key),
+            None => false,
+        }
+    }
+}
+
+impl Drop for CancelCallback {
+    fn drop(&mut self) {
+        if let Some((node, key)) = self.registration.take() {
+            // A callback that never ran is dropped here, outside the node's lock.
+            drop(node.unregister(key));
+        }
+    }
+}
+
+impl fmt::Debug for CancelCallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancelCallback")
+            .field("registered", &self.is_registered())
+            .finish()
+    }
+}

@@ -1,0 +1,3 @@
+//! Small internal data structures and panic plumbing shared by the modules.
+
+pub(crate) mod slab;
