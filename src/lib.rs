@@ -1,13 +1,14 @@
 //! # cancelpool
 //!
-//! A work-stealing thread pool with a rayon-style job API in which every job carries a
-//! cooperative cancellation token.
+//! A work-stealing thread pool with a rayon-style job API (`join`, `scope`, `spawn`,
+//! parallel iterators) in which every job carries a cooperative cancellation token.
 //!
-//! (Crate docs are completed with the pool; see the README.)
+//! (The full crate documentation is in the README while the API settles.)
 #![warn(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod cancel;
+pub mod pool;
 pub mod sync;
 mod util;
 
@@ -17,3 +18,8 @@ pub use cancel::{
 };
 #[cfg(all(unix, not(loom)))]
 pub use cancel::{Interest, Ready};
+pub use pool::{
+    current_num_threads, current_thread_index, isolate, join, join_context, scope, shutdown_global,
+    spawn, submit, BuildError, FnContext, JobError, JobHandle, PoolStats, Scope, ShutdownError,
+    ThreadPool, ThreadPoolBuilder, MAX_THREADS,
+};

@@ -50,6 +50,12 @@ pub(crate) mod atomic {
 
 #[cfg(loom)]
 pub(crate) use loom::sync::Arc;
+/// Atomics for process-wide statics that loom must not model (unique ids, the global
+/// pool's generation): loom's atomics cannot live in statics across executions.
+pub(crate) mod unmodelled {
+    pub(crate) use std::sync::atomic::{AtomicU64, Ordering};
+}
+
 #[cfg(not(loom))]
 pub(crate) use std::sync::Arc;
 

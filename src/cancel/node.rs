@@ -184,11 +184,6 @@ impl NodeRef {
         unsafe { &(*self.ptr.cast::<NodeBox<P>>().as_ptr()).payload }
     }
 
-    /// The address of the node, for identity comparisons.
-    pub(crate) fn as_ptr(&self) -> *const Node {
-        self.ptr.as_ptr()
-    }
-
     /// Turns the reference into a raw pointer without releasing it.
     pub(crate) fn into_raw(self) -> NonNull<Node> {
         let ptr = self.ptr;

@@ -126,10 +126,6 @@ impl CancelSource {
         CancelSource { node }
     }
 
-    pub(crate) fn node(&self) -> &NodeRef {
-        &self.node
-    }
-
     /// A token observing this source.
     ///
     /// # Example

@@ -1,0 +1,78 @@
+//! `spawn` (P2): fire-and-forget detached jobs.
+//!
+//! A spawned job runs under the pool's token (C5: detached jobs start enabled, with a
+//! token the pool can cancel). A per-job child token would behave identically — nobody
+//! else holds its source — so the pool's own token is used and a spawn costs one
+//! allocation (the boxed closure). A job whose pool token is already cancelled when a
+//! worker takes it is discarded and counted as cancelled before start (P6).
+
+use std::panic::{self, AssertUnwindSafe};
+
+use super::job::HeapJob;
+use super::registry::{report_panic, Registry, WorkerThread};
+use super::thread_pool::push_detached;
+use super::JobError;
+use crate::cancel::state::Context;
+use crate::sync::atomic::Ordering;
+use crate::sync::Arc;
+
+/// Runs `f` on the current pool (or the global one) without waiting for it.
+///
+/// After the pool was shut down nothing runs: `f` is dropped and the rejection is
+/// counted in [`PoolStats::rejected`](crate::PoolStats::rejected); use
+/// [`ThreadPool::try_spawn`](crate::ThreadPool::try_spawn) to be told directly. A panic
+/// in `f` goes to the pool's panic handler (or is dropped after the panic hook printed
+/// it); it never aborts the process.
+///
+/// # Example
+///
+/// ```
+/// let (tx, rx) = std::sync::mpsc::channel();
+/// cancelpool::spawn(move || {
+///     tx.send(cancelpool::current_thread_index().is_some()).unwrap();
+/// });
+/// assert!(rx.recv().unwrap(), "ran on a pool thread");
+/// ```
+pub fn spawn<F>(f: F)
+where
+    F: FnOnce() + Send + 'static,
+{
+    let registry = super::global::current_registry();
+    let _ = spawn_in(&registry, f);
+}
+
+pub(crate) fn spawn_in<F>(registry: &Arc<Registry>, f: F) -> Result<(), JobError>
+where
+    F: FnOnce() + Send + 'static,
+{
+    // Relaxed: ordered before the job's end by the queue push (registry invariant 5).
+    registry.submitted.fetch_add(1, Ordering::Relaxed);
+    let Ok(admission) = registry.admit() else {
+        // Release: `stats()` reads `rejected` before `submitted` (invariant 5).
+        registry.rejected.fetch_add(1, Ordering::Release);
+        return Err(JobError::Rejected);
+    };
+    let job = HeapJob::new(Context::new(&registry.token, 0), move || run_detached(f));
+    // SAFETY: the token is the registry's; the registry outlives every queued job
+    // (workers hold it and drain the queues before they exit).
+    push_detached(registry, unsafe { job.into_job_ref(0) });
+    drop(admission);
+    Ok(())
+}
+
+fn run_detached<F: FnOnce()>(f: F) {
+    let worker = WorkerThread::current();
+    debug_assert!(!worker.is_null());
+    // SAFETY: jobs run on workers (registry invariant 2).
+    let worker = unsafe { &*worker };
+    if worker.registry.token.is_cancelled() {
+        drop(f);
+        worker.count(|c| &c.cancelled_before_start);
+        return;
+    }
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    worker.count(|c| &c.finished);
+    if let Err(payload) = result {
+        report_panic(payload);
+    }
+}

@@ -1,0 +1,508 @@
+//! `submit` (P3): cancellable detached jobs with a [`JobHandle`].
+//!
+//! # One allocation
+//!
+//! The job's closure, its result slot and its state live in the payload of the job's
+//! token node (`NodeRef::new_with`), a child of the pool's token: one allocation holds
+//! the job, the handle's state and the token. The queue holds one reference to the node,
+//! the handle another.
+//!
+//! # States (`JobShared::state`)
+//!
+//! | value | name | meaning |
+//! |---|---|---|
+//! | 0 | `QUEUED` | admitted, not started |
+//! | 1 | `RUNNING` | the closure is running |
+//! | 2 | `DONE` | `result` is written (Release); the handle may take it (Acquire) |
+//! | 3 | `TAKEN` | the handle took the result |
+//!
+//! A worker that takes a queued job whose token is already cancelled does not call the
+//! closure: the result is `Cancelled` ("never started"). Otherwise the closure runs with
+//! the token, and its return is reported as is: a job that returns `Ok` after a cancel
+//! request keeps its work (P3). So `join()` always says exactly what happened (loom L9).
+//! The worker writes the result, stores `DONE`, then notifies under the node's lock; the
+//! handle waits on the node's condvar checking the state under that lock (no lost
+//! wake-up, as for token waits).
+
+use std::any::Any;
+use std::cell::UnsafeCell;
+use std::fmt;
+use std::marker::PhantomData;
+use std::panic::{self, AssertUnwindSafe};
+use std::ptr::NonNull;
+use std::time::{Duration, Instant};
+
+use super::job::JobRef;
+use super::registry::{Registry, WorkerThread};
+use super::thread_pool::push_detached;
+use crate::cancel::node::{Node, NodeRef};
+use crate::cancel::state::{self, Context};
+use crate::cancel::{CancelToken, Cancelled};
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::Arc;
+
+const QUEUED: usize = 0;
+const RUNNING: usize = 1;
+const DONE: usize = 2;
+const TAKEN: usize = 3;
+
+/// How a job ended, when it did not return `Ok`.
+///
+/// # Example
+///
+/// ```
+/// use cancelpool::JobError;
+///
+/// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+/// let h = pool.submit(|_| Err::<(), _>(cancelpool::Cancelled));
+/// assert!(matches!(h.join(), Err(JobError::Cancelled)));
+/// assert_eq!(JobError::Rejected.to_string(), "the pool was shut down and did not accept the job");
+/// ```
+#[non_exhaustive]
+pub enum JobError {
+    /// The job was cancelled before it started, or it returned `Err(Cancelled)`.
+    Cancelled,
+    /// The job panicked; the payload is the panic's.
+    Panicked(Box<dyn Any + Send + 'static>),
+    /// The pool was shut down: the job was not accepted and nothing ran.
+    Rejected,
+    /// `join_timeout` ran out of time; the job is still queued or running and the
+    /// handle can be joined again.
+    TimedOut,
+    /// The result was already taken by an earlier `join_timeout`.
+    AlreadyJoined,
+}
+
+impl JobError {
+    /// True for [`JobError::Cancelled`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert!(cancelpool::JobError::Cancelled.is_cancelled());
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, JobError::Cancelled)
+    }
+
+    /// The panic payload, if the job panicked.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    /// # let hook = std::panic::take_hook();
+    /// # std::panic::set_hook(Box::new(|_| {}));
+    /// let err = pool.submit(|_| -> Result<(), _> { panic!("oops") }).join().unwrap_err();
+    /// # std::panic::set_hook(hook);
+    /// let payload = err.into_panic().unwrap();
+    /// assert_eq!(*payload.downcast::<&str>().unwrap(), "oops");
+    /// ```
+    pub fn into_panic(self) -> Option<Box<dyn Any + Send + 'static>> {
+        match self {
+            JobError::Panicked(payload) => Some(payload),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Cancelled => f.write_str("Cancelled"),
+            JobError::Panicked(payload) => {
+                let msg = payload
+                    .downcast_ref::<&str>()
+                    .copied()
+                    .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+                f.debug_tuple("Panicked")
+                    .field(&msg.unwrap_or("<non-string payload>"))
+                    .finish()
+            }
+            JobError::Rejected => f.write_str("Rejected"),
+            JobError::TimedOut => f.write_str("TimedOut"),
+            JobError::AlreadyJoined => f.write_str("AlreadyJoined"),
+        }
+    }
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Cancelled => f.write_str("the job was cancelled"),
+            JobError::Panicked(_) => f.write_str("the job panicked"),
+            JobError::Rejected => f.write_str("the pool was shut down and did not accept the job"),
+            JobError::TimedOut => {
+                f.write_str("the job did not finish in time; the handle can be joined again")
+            }
+            JobError::AlreadyJoined => f.write_str("the job's result was already taken"),
+        }
+    }
+}
+
+impl std::error::Error for JobError {}
+
+impl From<Cancelled> for JobError {
+    fn from(_: Cancelled) -> Self {
+        JobError::Cancelled
+    }
+}
+
+/// The part of a submitted job the handle sees.
+struct JobShared<T> {
+    state: AtomicUsize,
+    result: UnsafeCell<Option<Result<T, JobError>>>,
+}
+
+/// The payload of a submitted job's token node.
+struct SubmitJob<F, T> {
+    shared: JobShared<T>,
+    func: UnsafeCell<Option<F>>,
+}
+
+// SAFETY: `func` is taken by the one worker that runs the job; `result` is written by
+// that worker before the Release store of `DONE` and read by the handle after an Acquire
+// load of `DONE` (module docs). `F` and `T` are `Send`.
+unsafe impl<F: Send, T: Send> Sync for SubmitJob<F, T> {}
+
+/// A handle to a submitted job (P3): wait for its result, or cancel it.
+///
+/// Dropping the handle without [`detach`](JobHandle::detach) requests cancellation (RAII)
+/// and does not block.
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+/// let search = pool.submit(|token| {
+///     let mut n = 0u64;
+///     loop {
+///         token.checkpoint()?;
+///         n += 1;
+///         if n == 1_000 {
+///             return Ok(n);
+///         }
+///     }
+/// });
+/// assert_eq!(search.join().unwrap(), 1_000);
+/// ```
+pub struct JobHandle<T> {
+    node: NodeRef,
+    shared: NonNull<JobShared<T>>,
+    _marker: PhantomData<T>,
+}
+
+// SAFETY: the handle only reads the result after `DONE` (Acquire) and `T: Send`.
+unsafe impl<T: Send> Send for JobHandle<T> {}
+// SAFETY: `&JobHandle` gives no access to `T` (only `cancel`, `token`, state queries).
+unsafe impl<T: Send> Sync for JobHandle<T> {}
+
+/// Submits a cancellable job to the current pool (or the global one); see
+/// [`ThreadPool::submit`](crate::ThreadPool::submit).
+///
+/// # Example
+///
+/// ```
+/// let handle = cancelpool::submit(|token| {
+///     token.checkpoint()?;
+///     Ok(2 + 2)
+/// });
+/// assert_eq!(handle.join().unwrap(), 4);
+/// ```
+pub fn submit<F, T>(f: F) -> JobHandle<T>
+where
+    F: FnOnce(&CancelToken) -> Result<T, Cancelled> + Send + 'static,
+    T: Send + 'static,
+{
+    let registry = super::global::current_registry();
+    submit_in(&registry, f)
+}
+
+pub(crate) fn submit_in<F, T>(registry: &Arc<Registry>, f: F) -> JobHandle<T>
+where
+    F: FnOnce(&CancelToken) -> Result<T, Cancelled> + Send + 'static,
+    T: Send + 'static,
+{
+    // Relaxed: ordered before the job's end by the queue push (registry invariant 5).
+    registry.submitted.fetch_add(1, Ordering::Relaxed);
+    let payload = SubmitJob {
+        shared: JobShared::<T> {
+            state: AtomicUsize::new(QUEUED),
+            result: UnsafeCell::new(None),
+        },
+        func: UnsafeCell::new(Some(f)),
+    };
+    let node = NodeRef::new_with(registry.token.node.as_ref(), payload);
+    // SAFETY: the node was made with this payload type just above.
+    let job = unsafe { node.payload::<SubmitJob<F, T>>() };
+    let shared = NonNull::from(&job.shared);
+    let handle = JobHandle {
+        node: node.clone(),
+        shared,
+        _marker: PhantomData,
+    };
+    match registry.admit() {
+        Ok(admission) => {
+            let raw = node.into_raw();
+            // SAFETY: the queue owns the reference made by `into_raw`; `execute_submit`
+            // takes it back once.
+            let job_ref =
+                unsafe { JobRef::from_raw_parts(raw.as_ptr().cast(), execute_submit::<F, T>, 0) };
+            push_detached(registry, job_ref);
+            drop(admission);
+        }
+        Err(_) => {
+            // Release: `stats()` reads `rejected` before `submitted` (invariant 5).
+            registry.rejected.fetch_add(1, Ordering::Release);
+            // SAFETY: the job was never queued: we are its only user.
+            unsafe {
+                drop((*job.func.get()).take());
+                *job.shared.result.get() = Some(Err(JobError::Rejected));
+            }
+            // Release: publishes the result to the handle.
+            job.shared.state.store(DONE, Ordering::Release);
+            drop(node);
+        }
+    }
+    handle
+}
+
+/// Runs a submitted job taken from a queue.
+///
+/// # Safety
+///
+/// `ptr` is a node reference made by `into_raw` in `submit_in` for `SubmitJob<F, T>`;
+/// called once.
+unsafe fn execute_submit<F, T>(ptr: *const ())
+where
+    F: FnOnce(&CancelToken) -> Result<T, Cancelled> + Send + 'static,
+    T: Send + 'static,
+{
+    // SAFETY: per the contract, this takes back the queue's reference.
+    let node = unsafe { NodeRef::from_raw(NonNull::new_unchecked(ptr.cast_mut().cast::<Node>())) };
+    // SAFETY: the payload type is the one `submit_in` used; the reference keeps it alive
+    // until `token` drops at the end of this function.
+    let job: &SubmitJob<F, T> =
+        unsafe { &*(node.payload::<SubmitJob<F, T>>() as *const SubmitJob<F, T>) };
+    let token = CancelToken::from_node(node);
+    // SAFETY: only the executing worker touches `func`.
+    let func = unsafe { (*job.func.get()).take() }.expect("a submitted job runs once");
+    let worker = WorkerThread::current();
+    debug_assert!(!worker.is_null());
+    // SAFETY: jobs run on workers (registry invariant 2).
+    let worker = unsafe { &*worker };
+    let result = if token.is_cancelled() {
+        drop(func);
+        worker.count(|c| &c.cancelled_before_start);
+        Err(JobError::Cancelled)
+    } else {
+        // Relaxed: informational (the handle only acts on `DONE`).
+        job.shared.state.store(RUNNING, Ordering::Relaxed);
+        let outcome = {
+            // SAFETY: `token` lives until the end of this function, after the guard.
+            let _entered = unsafe { state::enter(Context::new(&token, 0)) };
+            panic::catch_unwind(AssertUnwindSafe(|| func(&token)))
+        };
+        let result = match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(Cancelled)) => {
+                worker.count(|c| &c.cancelled_running);
+                Err(JobError::Cancelled)
+            }
+            Err(payload) => {
+                worker.count(|c| &c.panicked);
+                Err(JobError::Panicked(payload))
+            }
+        };
+        worker.count(|c| &c.finished);
+        result
+    };
+    // SAFETY: the handle reads `result` only after it sees `DONE` below.
+    unsafe { *job.shared.result.get() = Some(result) };
+    let node = token.node.as_ref().expect("a job token has a node");
+    {
+        let _inner = node.lock();
+        // Release: publishes `result`; under the node lock so a waiting handle (which
+        // checks the state under the same lock) cannot miss the notification.
+        job.shared.state.store(DONE, Ordering::Release);
+        node.cond().notify_all();
+    }
+}
+
+impl<T> JobHandle<T> {
+    fn shared(&self) -> &JobShared<T> {
+        // SAFETY: `shared` points into the payload of `node`, which we keep alive.
+        unsafe { self.shared.as_ref() }
+    }
+
+    /// Requests cancellation of the job (its token). A job that has not started will not
+    /// start; a running job sees the request at its next cancellation point. True for
+    /// the call that made the request.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    /// let h = pool.submit(|t| -> Result<(), cancelpool::Cancelled> {
+    ///     loop {
+    ///         t.sleep(std::time::Duration::from_secs(1))?;
+    ///     }
+    /// });
+    /// assert!(h.cancel());
+    /// assert!(h.join().unwrap_err().is_cancelled());
+    /// ```
+    pub fn cancel(&self) -> bool {
+        self.node.cancel()
+    }
+
+    /// The job's token.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    /// let h = pool.submit(|_| Ok(()));
+    /// let token = h.token();
+    /// h.cancel();
+    /// assert!(token.is_cancelled());
+    /// ```
+    pub fn token(&self) -> CancelToken {
+        CancelToken::from_node(self.node.clone())
+    }
+
+    /// True once the job ended (ran, was discarded, or was rejected).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    /// let mut h = pool.submit(|_| Ok(1));
+    /// let _ = h.join_timeout(std::time::Duration::from_secs(10));
+    /// assert!(h.is_finished());
+    /// ```
+    pub fn is_finished(&self) -> bool {
+        // Acquire: a `true` answer lets the caller rely on the job's effects.
+        self.shared().state.load(Ordering::Acquire) >= DONE
+    }
+
+    /// Waits for the job and returns its result.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    /// assert_eq!(pool.submit(|_| Ok("x")).join().unwrap(), "x");
+    /// ```
+    pub fn join(self) -> Result<T, JobError> {
+        self.wait(None);
+        self.take()
+    }
+
+    /// Waits at most `timeout`. On time-out returns `Err(JobError::TimedOut)` and the
+    /// handle stays usable; otherwise returns the result (later calls then return
+    /// `Err(JobError::AlreadyJoined)`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::JobError;
+    /// use std::time::Duration;
+    ///
+    /// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    /// let (tx, rx) = std::sync::mpsc::channel::<()>();
+    /// let mut h = pool.submit(move |_| { let _ = rx.recv(); Ok(7) });
+    /// assert!(matches!(h.join_timeout(Duration::from_millis(10)), Err(JobError::TimedOut)));
+    /// tx.send(()).unwrap();
+    /// assert_eq!(h.join_timeout(Duration::from_secs(10)).unwrap(), 7);
+    /// ```
+    pub fn join_timeout(&mut self, timeout: Duration) -> Result<T, JobError> {
+        let deadline = Instant::now().checked_add(timeout);
+        if self.wait(deadline) {
+            self.take()
+        } else {
+            Err(JobError::TimedOut)
+        }
+    }
+
+    /// Lets the job run to its end without a handle: dropping a detached handle does not
+    /// cancel the job.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// pool.submit(move |_| { tx.send(1).unwrap(); Ok(()) }).detach();
+    /// assert_eq!(rx.recv().unwrap(), 1);
+    /// ```
+    pub fn detach(self) {
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again; we drop its node reference once.
+        drop(unsafe { std::ptr::read(&this.node) });
+    }
+
+    /// True while the result waits (DONE); false before the end and after taking.
+    fn wait(&self, deadline: Option<Instant>) -> bool {
+        let state = &self.shared().state;
+        // Acquire: pairs with the worker's Release store of `DONE`.
+        if state.load(Ordering::Acquire) >= DONE {
+            return true;
+        }
+        let mut inner = self.node.lock();
+        loop {
+            if state.load(Ordering::Acquire) >= DONE {
+                return true;
+            }
+            match deadline {
+                None => self.node.cond().wait(&mut inner),
+                Some(deadline) => {
+                    if self
+                        .node
+                        .cond()
+                        .wait_until(&mut inner, deadline)
+                        .timed_out()
+                    {
+                        return state.load(Ordering::Acquire) >= DONE;
+                    }
+                }
+            }
+        }
+    }
+
+    fn take(&self) -> Result<T, JobError> {
+        let state = &self.shared().state;
+        // AcqRel: Acquire pairs with the worker's `DONE`; the swap makes taking single.
+        if state.swap(TAKEN, Ordering::AcqRel) != DONE {
+            return Err(JobError::AlreadyJoined);
+        }
+        // SAFETY: `DONE` was seen: the worker is done with `result`, and the swap to
+        // `TAKEN` makes this the only reader.
+        unsafe { (*self.shared().result.get()).take() }.unwrap_or(Err(JobError::AlreadyJoined))
+    }
+}
+
+impl<T> Drop for JobHandle<T> {
+    /// Requests cancellation unless the job ended (RAII); never blocks.
+    fn drop(&mut self) {
+        if !self.is_finished() {
+            self.node.cancel();
+        }
+    }
+}
+
+impl<T> fmt::Debug for JobHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match self.shared().state.load(Ordering::Acquire) {
+            QUEUED => "queued",
+            RUNNING => "running",
+            DONE => "finished",
+            _ => "joined",
+        };
+        f.debug_struct("JobHandle")
+            .field("state", &state)
+            .field("cancelled", &self.node.is_cancelled())
+            .finish()
+    }
+}
