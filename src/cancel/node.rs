@@ -80,6 +80,7 @@ pub(crate) struct Inner {
     /// The callback being run by phase 2, and the thread running it (invariant 6).
     running: Option<(Key, crate::sync::thread::ThreadId)>,
     /// A deadline registered with the timer, removed when the last source drops.
+    #[cfg_attr(loom, allow(dead_code))]
     pub(crate) deadline: Option<crate::cancel::deadline::TimerKey>,
     /// The eventfd/pipe that `wait_fd` polls beside the user's fd; made readable by phase 2.
     #[cfg(all(unix, not(loom)))]

@@ -51,9 +51,6 @@ mod model {
         pub(crate) fn pop(&self) -> Option<T> {
             self.queue.lock().pop_back()
         }
-        pub(crate) fn is_empty(&self) -> bool {
-            self.queue.lock().is_empty()
-        }
         pub(crate) fn stealer(&self) -> Stealer<T> {
             Stealer {
                 queue: Arc::clone(&self.queue),
