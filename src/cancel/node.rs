@@ -192,6 +192,29 @@ impl NodeRef {
         ptr
     }
 
+    /// The address of the payload of the node `raw` (made for payload type `P`), with
+    /// the provenance of `raw` (so the node can be recovered by [`Self::from_payload`]).
+    pub(crate) fn payload_ptr<P>(raw: NonNull<Node>) -> *const P {
+        raw.as_ptr()
+            .cast::<u8>()
+            .wrapping_add(std::mem::offset_of!(NodeBox<P>, payload))
+            .cast()
+    }
+
+    /// Takes back a reference made by [`NodeRef::into_raw`], given its payload address.
+    ///
+    /// # Safety
+    ///
+    /// `payload` must come from [`Self::payload_ptr`] for a pointer made by `into_raw`,
+    /// with the same `P`, and be taken back once.
+    pub(crate) unsafe fn from_payload<P>(payload: *const P) -> NodeRef {
+        let raw = payload
+            .cast::<u8>()
+            .wrapping_sub(std::mem::offset_of!(NodeBox<P>, payload));
+        // SAFETY: the caller's contract: `raw` is the non-null header pointer.
+        unsafe { NodeRef::from_raw(NonNull::new_unchecked(raw.cast_mut().cast::<Node>())) }
+    }
+
     /// Takes back a reference made by [`NodeRef::into_raw`].
     ///
     /// # Safety

@@ -21,12 +21,18 @@ use std::panic::{self, AssertUnwindSafe};
 use super::latch::Latch;
 use crate::cancel::state::{self, Context};
 
+/// The first field of every job (`#[repr(C)]`), so that a `JobRef` can stay two words
+/// wide (16-byte deque slots, as rayon's) and the tag is read only by isolated waits.
+#[repr(C)]
+pub(crate) struct JobHeader {
+    /// The isolation tag of the code that made the job (see `isolate`); 0 = none.
+    pub(crate) isolation: usize,
+}
+
 /// A pointer to a job plus the function that runs it: what the deques hold.
 pub(crate) struct JobRef {
-    pointer: *const (),
-    execute_fn: unsafe fn(*const ()),
-    /// The isolation tag of the code that pushed it (see `isolate`); 0 = none.
-    pub(crate) isolation: usize,
+    pointer: *const JobHeader,
+    execute_fn: unsafe fn(*const JobHeader),
 }
 
 // SAFETY: a JobRef is only a pointer to a job whose closure is `Send`; the pointee stays
@@ -36,12 +42,12 @@ unsafe impl Send for JobRef {}
 impl JobRef {
     /// # Safety
     ///
-    /// `data` must stay valid until the returned `JobRef` is executed (invariant 1).
-    pub(crate) unsafe fn new<T: Job>(data: *const T, isolation: usize) -> JobRef {
+    /// `data` must stay valid until the returned `JobRef` is executed (invariant 1), and
+    /// `T` must be `#[repr(C)]` with a [`JobHeader`] as its first field.
+    pub(crate) unsafe fn new<T: Job>(data: *const T) -> JobRef {
         JobRef {
             pointer: data.cast(),
             execute_fn: execute_erased::<T>,
-            isolation,
         }
     }
 
@@ -51,21 +57,27 @@ impl JobRef {
     ///
     /// `execute_fn(pointer)` must be sound to call once (invariant 1).
     pub(crate) unsafe fn from_raw_parts(
-        pointer: *const (),
-        execute_fn: unsafe fn(*const ()),
-        isolation: usize,
+        pointer: *const JobHeader,
+        execute_fn: unsafe fn(*const JobHeader),
     ) -> JobRef {
         JobRef {
             pointer,
             execute_fn,
-            isolation,
         }
     }
 
     /// Identifies the job (to recognise a `join`'s own half when popping it back).
     #[inline]
-    pub(crate) fn id(&self) -> *const () {
+    pub(crate) fn id(&self) -> *const JobHeader {
         self.pointer
+    }
+
+    /// The isolation tag of the job.
+    #[inline]
+    pub(crate) fn isolation(&self) -> usize {
+        // SAFETY: a job in a queue (or just taken from one) is live (invariant 1), and
+        // every job starts with a `JobHeader`.
+        unsafe { (*self.pointer).isolation }
     }
 
     /// # Safety
@@ -78,7 +90,7 @@ impl JobRef {
     }
 }
 
-unsafe fn execute_erased<T: Job>(this: *const ()) {
+unsafe fn execute_erased<T: Job>(this: *const JobHeader) {
     // SAFETY: `this` was made from a `*const T` in `JobRef::new`.
     unsafe { T::execute(this.cast::<T>()) }
 }
@@ -117,7 +129,9 @@ impl<T> JobResult<T> {
 }
 
 /// A job that lives in the stack frame of the code that waits for it.
+#[repr(C)]
 pub(crate) struct StackJob<L, F, R> {
+    header: JobHeader,
     pub(crate) latch: L,
     func: UnsafeCell<Option<F>>,
     result: UnsafeCell<JobResult<R>>,
@@ -127,8 +141,9 @@ pub(crate) struct StackJob<L, F, R> {
 impl<L: Latch, F: FnOnce(bool) -> R, R> StackJob<L, F, R> {
     /// `func` is called with `true` when it runs on a thread other than the owner's
     /// (stolen or injected).
-    pub(crate) fn new(ctx: Context, func: F, latch: L) -> Self {
+    pub(crate) fn new(ctx: Context, isolation: usize, func: F, latch: L) -> Self {
         StackJob {
+            header: JobHeader { isolation },
             latch,
             func: UnsafeCell::new(Some(func)),
             result: UnsafeCell::new(JobResult::None),
@@ -139,9 +154,9 @@ impl<L: Latch, F: FnOnce(bool) -> R, R> StackJob<L, F, R> {
     /// # Safety
     ///
     /// `self` must not move or be dropped until the job ran or was taken back.
-    pub(crate) unsafe fn as_job_ref(&self, isolation: usize) -> JobRef {
-        // SAFETY: forwarded to the caller.
-        unsafe { JobRef::new(self, isolation) }
+    pub(crate) unsafe fn as_job_ref(&self) -> JobRef {
+        // SAFETY: forwarded to the caller; `StackJob` is `repr(C)` with the header first.
+        unsafe { JobRef::new(self) }
     }
 
     /// Runs the job on the owner's thread after taking it back from the deque.
@@ -179,22 +194,29 @@ impl<L: Latch, F: FnOnce(bool) -> R, R> Job for StackJob<L, F, R> {
 }
 
 /// A boxed job (scope spawns, `spawn`); frees itself after running.
+#[repr(C)]
 pub(crate) struct HeapJob<F> {
+    header: JobHeader,
     func: F,
     ctx: Context,
 }
 
 impl<F: FnOnce() + Send> HeapJob<F> {
-    pub(crate) fn new(ctx: Context, func: F) -> Box<Self> {
-        Box::new(HeapJob { func, ctx })
+    pub(crate) fn new(ctx: Context, isolation: usize, func: F) -> Box<Self> {
+        Box::new(HeapJob {
+            header: JobHeader { isolation },
+            func,
+            ctx,
+        })
     }
 
     /// # Safety
     ///
     /// The context's token must outlive the job's execution (invariant 3).
-    pub(crate) unsafe fn into_job_ref(self: Box<Self>, isolation: usize) -> JobRef {
-        // SAFETY: the box is leaked here and reclaimed by `execute` (invariant 1).
-        unsafe { JobRef::new(Box::into_raw(self), isolation) }
+    pub(crate) unsafe fn into_job_ref(self: Box<Self>) -> JobRef {
+        // SAFETY: the box is leaked here and reclaimed by `execute` (invariant 1);
+        // `HeapJob` is `repr(C)` with the header first.
+        unsafe { JobRef::new(Box::into_raw(self)) }
     }
 }
 
@@ -202,7 +224,7 @@ impl<F: FnOnce() + Send> Job for HeapJob<F> {
     unsafe fn execute(this: *const Self) {
         // SAFETY: made by `Box::into_raw` in `into_job_ref`; executed once.
         let this = unsafe { Box::from_raw(this.cast_mut()) };
-        let HeapJob { func, ctx } = *this;
+        let HeapJob { func, ctx, .. } = *this;
         // SAFETY: the creator guarantees the token outlives the job (invariant 3).
         let _entered = unsafe { state::enter(ctx) };
         // Panics are caught by the closure built by the spawner (it knows where to

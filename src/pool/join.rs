@@ -131,11 +131,12 @@ where
 {
     let job_b = StackJob::new(
         state::current(),
+        worker.isolation.get(),
         |migrated| b(FnContext { migrated }),
         SpinLatch::new(&worker.registry, worker.index),
     );
     // SAFETY: `job_b` stays in this frame until it ran (inline) or its latch is set.
-    let job_b_ref = unsafe { job_b.as_job_ref(worker.isolation.get()) };
+    let job_b_ref = unsafe { job_b.as_job_ref() };
     let job_b_id = job_b_ref.id();
     worker.push(job_b_ref);
 

@@ -211,6 +211,7 @@ impl Registry {
         let latch = LockLatch::new();
         let job = StackJob::new(
             ctx,
+            super::isolate::external_tag(),
             |injected| {
                 let worker = WorkerThread::current();
                 assert!(!worker.is_null(), "an injected job runs on a worker");
@@ -220,7 +221,7 @@ impl Registry {
             &latch,
         );
         // SAFETY: `job` lives in this frame until the latch is set below.
-        self.inject(unsafe { job.as_job_ref(super::isolate::external_tag()) });
+        self.inject(unsafe { job.as_job_ref() });
         drop(admission);
         latch.wait();
         Ok(job.into_result())
@@ -311,7 +312,7 @@ impl WorkerThread {
     pub(crate) fn take_local_job(&self) -> Option<JobRef> {
         let job = self.worker.pop()?;
         let isolation = self.isolation.get();
-        if isolation != 0 && job.isolation != isolation {
+        if isolation != 0 && job.isolation() != isolation {
             // Older than the isolated region (deque order is push order): put it back.
             self.worker.push(job);
             return None;
@@ -322,7 +323,7 @@ impl WorkerThread {
     /// Runs a job taken from a queue.
     #[inline]
     pub(crate) unsafe fn execute(&self, job: JobRef) {
-        let prev = self.isolation.replace(job.isolation);
+        let prev = self.isolation.replace(job.isolation());
         self.count(|c| &c.executed);
         // SAFETY: forwarded: the job was taken from a queue, so it runs once.
         unsafe { job.execute() };

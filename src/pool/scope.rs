@@ -141,7 +141,14 @@ impl<'scope> Scope<'scope> {
         self.latch.increment();
         let scope = ScopePtr::new(self);
         let ctx = Context::new(&self.token, state::current().disabled);
-        let job = HeapJob::new(ctx, move || {
+        let worker = WorkerThread::current();
+        // SAFETY: registry invariant 2 (a non-null worker outlives this call).
+        let worker = (!worker.is_null()).then(|| unsafe { &*worker });
+        let isolation = match worker {
+            Some(worker) => worker.isolation.get(),
+            None => super::isolate::external_tag(),
+        };
+        let job = HeapJob::new(ctx, isolation, move || {
             let scope = scope.get();
             if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| body(scope))) {
                 scope.record_panic(payload);
@@ -149,21 +156,13 @@ impl<'scope> Scope<'scope> {
             // SAFETY: our count; nothing of the scope is used after this.
             unsafe { CountLatch::decrement(&scope.latch) };
         });
-        let worker = WorkerThread::current();
-        // SAFETY: registry invariant 2 (a non-null worker outlives this call).
-        let worker = (!worker.is_null()).then(|| unsafe { &*worker });
+        // SAFETY: the scope keeps its token alive until every job finished.
+        let job = unsafe { job.into_job_ref() };
         match worker {
-            Some(worker) if Arc::ptr_eq(&worker.registry, &self.registry) => {
-                // SAFETY: the scope keeps its token alive until every job finished.
-                worker.push(unsafe { job.into_job_ref(worker.isolation.get()) });
-            }
-            _ => {
-                // From a thread outside the pool (a scope handle sent elsewhere): inject.
-                // A fork of running work is never refused (registry invariant 3).
-                // SAFETY: as above.
-                self.registry
-                    .inject(unsafe { job.into_job_ref(super::isolate::external_tag()) });
-            }
+            Some(worker) if Arc::ptr_eq(&worker.registry, &self.registry) => worker.push(job),
+            // From a thread outside the pool (a scope handle sent elsewhere): inject. A
+            // fork of running work is never refused (registry invariant 3).
+            _ => self.registry.inject(job),
         }
     }
 

@@ -52,10 +52,10 @@ where
         registry.rejected.fetch_add(1, Ordering::Release);
         return Err(JobError::Rejected);
     };
-    let job = HeapJob::new(Context::new(&registry.token, 0), move || run_detached(f));
+    let job = HeapJob::new(Context::new(&registry.token, 0), 0, move || run_detached(f));
     // SAFETY: the token is the registry's; the registry outlives every queued job
     // (workers hold it and drain the queues before they exit).
-    push_detached(registry, unsafe { job.into_job_ref(0) });
+    push_detached(registry, unsafe { job.into_job_ref() });
     drop(admission);
     Ok(())
 }

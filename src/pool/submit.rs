@@ -32,10 +32,10 @@ use std::panic::{self, AssertUnwindSafe};
 use std::ptr::NonNull;
 use std::time::{Duration, Instant};
 
-use super::job::JobRef;
+use super::job::{JobHeader, JobRef};
 use super::registry::{Registry, WorkerThread};
 use super::thread_pool::push_detached;
-use crate::cancel::node::{Node, NodeRef};
+use crate::cancel::node::NodeRef;
 use crate::cancel::state::{self, Context};
 use crate::cancel::{CancelToken, Cancelled};
 use crate::sync::atomic::{AtomicUsize, Ordering};
@@ -155,7 +155,10 @@ struct JobShared<T> {
 }
 
 /// The payload of a submitted job's token node.
+#[repr(C)]
 struct SubmitJob<F, T> {
+    /// First, so that the queue's `JobRef` can point at the payload (job invariant).
+    header: JobHeader,
     shared: JobShared<T>,
     func: UnsafeCell<Option<F>>,
 }
@@ -228,6 +231,8 @@ where
     // Relaxed: ordered before the job's end by the queue push (registry invariant 5).
     registry.submitted.fetch_add(1, Ordering::Relaxed);
     let payload = SubmitJob {
+        // Detached jobs belong to no isolated region.
+        header: JobHeader { isolation: 0 },
         shared: JobShared::<T> {
             state: AtomicUsize::new(QUEUED),
             result: UnsafeCell::new(None),
@@ -245,11 +250,10 @@ where
     };
     match registry.admit() {
         Ok(admission) => {
-            let raw = node.into_raw();
+            let payload = NodeRef::payload_ptr::<SubmitJob<F, T>>(node.into_raw());
             // SAFETY: the queue owns the reference made by `into_raw`; `execute_submit`
-            // takes it back once.
-            let job_ref =
-                unsafe { JobRef::from_raw_parts(raw.as_ptr().cast(), execute_submit::<F, T>, 0) };
+            // takes it back once. The header is the payload's first field (`repr(C)`).
+            let job_ref = unsafe { JobRef::from_raw_parts(payload.cast(), execute_submit::<F, T>) };
             push_detached(registry, job_ref);
             drop(admission);
         }
@@ -273,15 +277,15 @@ where
 ///
 /// # Safety
 ///
-/// `ptr` is a node reference made by `into_raw` in `submit_in` for `SubmitJob<F, T>`;
-/// called once.
-unsafe fn execute_submit<F, T>(ptr: *const ())
+/// `ptr` is the payload address of a node reference made by `into_raw` in `submit_in`
+/// for `SubmitJob<F, T>`; called once.
+unsafe fn execute_submit<F, T>(ptr: *const JobHeader)
 where
     F: FnOnce(&CancelToken) -> Result<T, Cancelled> + Send + 'static,
     T: Send + 'static,
 {
     // SAFETY: per the contract, this takes back the queue's reference.
-    let node = unsafe { NodeRef::from_raw(NonNull::new_unchecked(ptr.cast_mut().cast::<Node>())) };
+    let node = unsafe { NodeRef::from_payload(ptr.cast::<SubmitJob<F, T>>()) };
     // SAFETY: the payload type is the one `submit_in` used; the reference keeps it alive
     // until `token` drops at the end of this function.
     let job: &SubmitJob<F, T> =

@@ -540,7 +540,9 @@ pub(crate) fn push_detached(registry: &Registry, job: JobRef) {
     if !worker.is_null() {
         // SAFETY: registry invariant 2.
         let worker = unsafe { &*worker };
-        if std::ptr::eq(&*worker.registry, registry) {
+        // Inside an isolated region a detached job goes to the injector: the isolated
+        // waiter will not run it, and it must not sit above the region's own forks.
+        if std::ptr::eq(&*worker.registry, registry) && worker.isolation.get() == 0 {
             worker.push(job);
             return;
         }
