@@ -129,10 +129,8 @@ impl FdWaker {
                 return Err(io::Error::last_os_error());
             }
             // SAFETY: `fd` is a fresh descriptor we own.
-            Ok(FdWaker {
-                read: unsafe { OwnedFd::from_raw_fd(fd) },
-                write: None,
-            })
+            let read = unsafe { OwnedFd::from_raw_fd(fd) };
+            Ok(FdWaker { read, write: None })
         }
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
         {

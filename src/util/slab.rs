@@ -22,6 +22,9 @@ pub(crate) struct Slab<T> {
     /// Head of the free list (`u32::MAX` = none).
     free: u32,
     len: usize,
+    /// Every slot at or above this index is vacant: `pop` scans below it only, so a
+    /// run of pops without inserts is linear in total, not quadratic.
+    end: usize,
 }
 
 const NONE: u32 = u32::MAX;
@@ -32,6 +35,7 @@ impl<T> Slab<T> {
             entries: Vec::new(),
             free: NONE,
             len: 0,
+            end: 0,
         }
     }
 
@@ -77,6 +81,7 @@ impl<T> Slab<T> {
             });
         }
         self.len += 1;
+        self.end = self.end.max(key.index as usize + 1);
         key
     }
 
@@ -111,10 +116,11 @@ impl<T> Slab<T> {
 
     /// Removes and returns some value with its key (the last occupied slot).
     pub(crate) fn pop(&mut self) -> Option<(Key, T)> {
-        let index = self
-            .entries
+        let found = self.entries[..self.end]
             .iter()
-            .rposition(|e| matches!(e, Entry::Occupied { .. }))?;
+            .rposition(|e| matches!(e, Entry::Occupied { .. }));
+        self.end = found.unwrap_or(0);
+        let index = found?;
         let generation = match &self.entries[index] {
             Entry::Occupied { generation, .. } => *generation,
             Entry::Vacant { .. } => return None,
@@ -130,6 +136,7 @@ impl<T> Slab<T> {
     pub(crate) fn drain(&mut self) -> impl Iterator<Item = T> {
         self.free = NONE;
         self.len = 0;
+        self.end = 0;
         std::mem::take(&mut self.entries)
             .into_iter()
             .filter_map(|e| match e {
@@ -175,5 +182,23 @@ mod tests {
         assert_eq!(all, vec![0, 1, 3, 4, 7]);
         assert_eq!(slab.len(), 0);
         assert!(slab.pop().is_none());
+    }
+
+    #[test]
+    fn pop_sees_slots_filled_after_earlier_pops() {
+        let mut slab = Slab::new();
+        let keys: Vec<Key> = (0..4).map(|i| slab.insert(i)).collect();
+        assert_eq!(slab.pop(), Some((keys[3], 3)));
+        assert_eq!(slab.remove(keys[1]), Some(1));
+        // Reuses slot 3 or 1 (free list) after `pop` lowered its scan bound.
+        let a = slab.insert(10);
+        let b = slab.insert(11);
+        let mut popped: Vec<i32> = std::iter::from_fn(|| slab.pop().map(|(_, v)| v)).collect();
+        popped.sort();
+        assert_eq!(popped, vec![0, 2, 10, 11]);
+        assert!(!slab.contains(a) && !slab.contains(b));
+        assert_eq!(slab.len(), 0);
+        let c = slab.insert(12);
+        assert_eq!(slab.pop(), Some((c, 12)));
     }
 }
