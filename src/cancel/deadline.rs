@@ -142,8 +142,8 @@ mod imp {
                     {
                         // Invariant 2: timer lock, then node lock.
                         let mut inner = node.lock();
-                        if inner.deadline == Some(key) {
-                            inner.deadline = None;
+                        if inner.extras_ref().and_then(|e| e.deadline) == Some(key) {
+                            inner.extras().deadline = None;
                         }
                     }
                     drop(state);
@@ -172,7 +172,7 @@ mod imp {
         }
         let mut state = TIMER.state.lock();
         let key = insert(&mut state, when, Task::Cancel(node.clone()))?;
-        let old = node.lock().deadline.replace(key);
+        let old = node.lock().extras().deadline.replace(key);
         if let Some(old) = old {
             state.tasks.remove(&old);
         }
@@ -181,11 +181,11 @@ mod imp {
 
     /// Removes `node`'s deadline, if any.
     pub(crate) fn clear(node: &NodeRef) {
-        if node.lock().deadline.is_none() {
+        if node.lock().extras_ref().and_then(|e| e.deadline).is_none() {
             return;
         }
         let mut state = TIMER.state.lock();
-        let key = node.lock().deadline.take();
+        let key = node.lock().extras().deadline.take();
         let task = key.and_then(|key| state.tasks.remove(&key));
         drop(state);
         // The task holds a node reference; release it outside the timer lock.

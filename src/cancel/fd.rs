@@ -209,10 +209,11 @@ impl CancelToken {
                 if node.is_cancelled() {
                     return Err(Cancelled.into());
                 }
-                if inner.fd_waker.is_none() {
-                    inner.fd_waker = Some(FdWaker::new()?);
+                let extras = inner.extras();
+                if extras.fd_waker.is_none() {
+                    extras.fd_waker = Some(FdWaker::new()?);
                 }
-                inner.fd_waker.as_ref().map(FdWaker::raw)
+                extras.fd_waker.as_ref().map(FdWaker::raw)
             }
             _ => None,
         };

@@ -71,10 +71,18 @@ pub(crate) struct Node {
     cond: Condvar,
 }
 
-/// State guarded by `Node::inner`.
+/// State guarded by `Node::inner`. Kept small: most nodes (a submitted job's, a
+/// scope's) never get children, callbacks, a deadline or an fd waker, so those live in
+/// a box made on first use.
 pub(crate) struct Inner {
     /// Invariant 1.
     claimed: bool,
+    extras: Option<Box<Extras>>,
+}
+
+/// The rarely used part of a node's state.
+#[derive(Default)]
+pub(crate) struct Extras {
     children: Slab<NodePtr>,
     callbacks: Slab<Callback>,
     /// The callback being run by phase 2, and the thread running it (invariant 6).
@@ -85,6 +93,18 @@ pub(crate) struct Inner {
     /// The eventfd/pipe that `wait_fd` polls beside the user's fd; made readable by phase 2.
     #[cfg(all(unix, not(loom)))]
     pub(crate) fd_waker: Option<crate::cancel::fd::FdWaker>,
+}
+
+impl Inner {
+    /// The extras, made on first use.
+    pub(crate) fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// The extras, if they were ever made.
+    pub(crate) fn extras_ref(&self) -> Option<&Extras> {
+        self.extras.as_deref()
+    }
 }
 
 /// A raw child pointer kept in the parent's slab (invariant 5).
@@ -131,9 +151,10 @@ impl NodeRef {
             drop(guard);
             return NodeRef::allocate(Some((parent.clone(), None)), true, payload);
         }
-        let key = guard.children.vacant_key();
+        let children = &mut guard.extras().children;
+        let key = children.vacant_key();
         let child = NodeRef::allocate(Some((parent.clone(), Some(key))), false, payload);
-        let inserted = guard.children.insert(NodePtr(child.ptr));
+        let inserted = guard.extras().children.insert(NodePtr(child.ptr));
         debug_assert_eq!(inserted, key);
         child
     }
@@ -152,12 +173,7 @@ impl NodeRef {
                 parent,
                 inner: Mutex::new(Inner {
                     claimed: born_cancelled,
-                    children: Slab::new(),
-                    callbacks: Slab::new(),
-                    running: None,
-                    deadline: None,
-                    #[cfg(all(unix, not(loom)))]
-                    fd_waker: None,
+                    extras: None,
                 }),
                 cond: Condvar::new(),
             },
@@ -319,7 +335,9 @@ unsafe fn release_slow(mut ptr: NonNull<Node>) {
             // Invariant 5: unlink under the parent's lock before the memory is freed.
             let mut inner = parent.inner.lock();
             if !inner.claimed {
-                inner.children.remove(*key);
+                if let Some(extras) = inner.extras.as_mut() {
+                    extras.children.remove(*key);
+                }
             }
         }
         // SAFETY: count zero and unlinked; `drop_box` was chosen for this payload type.
@@ -421,7 +439,10 @@ impl Node {
             return None;
         }
         inner.claimed = true;
-        let children = inner
+        let Some(extras) = inner.extras.as_mut() else {
+            return Some(Vec::new());
+        };
+        let children = extras
             .children
             .drain()
             // SAFETY: we hold this node's lock and the child is linked (invariant 5).
@@ -436,18 +457,18 @@ impl Node {
         // Invariant 4: notify under the lock, after the flag store.
         self.cond.notify_all();
         #[cfg(all(unix, not(loom)))]
-        if let Some(waker) = &inner.fd_waker {
+        if let Some(waker) = inner.extras_ref().and_then(|e| e.fd_waker.as_ref()) {
             waker.wake();
         }
         let me = crate::sync::thread::current().id();
-        while let Some((key, callback)) = inner.callbacks.pop() {
-            inner.running = Some((key, me));
+        while let Some((key, callback)) = inner.extras.as_mut().and_then(|e| e.callbacks.pop()) {
+            inner.extras().running = Some((key, me));
             drop(inner);
             // A panicking callback must not stop the others nor poison the node; the
             // panic hook has already reported it.
             let _ = panic::catch_unwind(AssertUnwindSafe(callback));
             inner = self.inner.lock();
-            inner.running = None;
+            inner.extras().running = None;
             self.cond.notify_all();
         }
     }
@@ -458,23 +479,26 @@ impl Node {
         if inner.claimed {
             return Err(callback);
         }
-        Ok(inner.callbacks.insert(callback))
+        Ok(inner.extras().callbacks.insert(callback))
     }
 
     /// True if the callback under `key` is registered and has not started.
     pub(crate) fn is_registered(&self, key: Key) -> bool {
-        self.inner.lock().callbacks.contains(key)
+        self.inner
+            .lock()
+            .extras_ref()
+            .is_some_and(|e| e.callbacks.contains(key))
     }
 
     /// Unregisters `key`; if its callback is running on another thread, waits for it to
     /// return (invariant 6). Returns the callback if it had not run.
     pub(crate) fn unregister(&self, key: Key) -> Option<Callback> {
         let mut inner = self.inner.lock();
-        if let Some(callback) = inner.callbacks.remove(key) {
+        if let Some(callback) = inner.extras.as_mut().and_then(|e| e.callbacks.remove(key)) {
             return Some(callback);
         }
         let me = crate::sync::thread::current().id();
-        while let Some((running, thread)) = inner.running {
+        while let Some((running, thread)) = inner.extras_ref().and_then(|e| e.running) {
             if running != key || thread == me {
                 break;
             }
@@ -503,5 +527,29 @@ impl Node {
             cur = p.parent.as_ref();
         }
         depth
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_header_stays_small() {
+        // A submitted job, its handle state and its token share one allocation headed by
+        // a `Node`; keep the header within two cache lines.
+        let size = std::mem::size_of::<Node>();
+        assert!(size <= 96, "Node grew to {size} bytes");
+    }
+
+    #[test]
+    fn payload_pointer_round_trips() {
+        let node = NodeRef::new_with(None, 0xABCD_u64);
+        let raw = node.into_raw();
+        let payload = NodeRef::payload_ptr::<u64>(raw);
+        // SAFETY: `payload` came from `payload_ptr` for this `into_raw` pointer.
+        let node = unsafe { NodeRef::from_payload(payload) };
+        // SAFETY: the node was made with a `u64` payload.
+        assert_eq!(unsafe { *node.payload::<u64>() }, 0xABCD);
     }
 }
