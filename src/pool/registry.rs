@@ -62,6 +62,11 @@ pub(crate) struct Registry {
     pub(crate) source: CancelSource,
     /// The pool's token: detached jobs and callers from outside any job run under it.
     pub(crate) token: CancelToken,
+    /// Children of `token` that submitted jobs' tokens hang from, one picked per
+    /// submitting thread, so that concurrent submitters (and the unlinking of finished
+    /// jobs) do not all contend on the pool token's lock. Cancelling the pool token
+    /// still reaches every job (it cancels the shards, which cancel their children).
+    shards: Box<[CancelToken]>,
     pub(crate) panic_handler: Option<Box<PanicHandler>>,
     pub(crate) start_handler: Option<Box<StartHandler>>,
     pub(crate) exit_handler: Option<Box<ExitHandler>>,
@@ -101,6 +106,13 @@ impl Registry {
         let stealers = workers.iter().map(Worker::stealer).collect();
         let source = CancelSource::new();
         let token = source.token();
+        let shards = (0..(2 * n).max(4))
+            .map(|_| {
+                let shard = CancelSource::child_of(&token);
+                // The shard's source is dropped: only the pool token cancels a shard.
+                shard.token()
+            })
+            .collect();
         let registry = Registry {
             injector: Injector::new(),
             stealers,
@@ -115,6 +127,7 @@ impl Registry {
                 .collect(),
             source,
             token,
+            shards,
             panic_handler,
             start_handler,
             exit_handler,
@@ -126,6 +139,11 @@ impl Registry {
             rejected: AtomicUsize::new(0),
         };
         (Arc::new(registry), workers)
+    }
+
+    /// The parent for a submitted job's token: the calling thread's shard.
+    pub(crate) fn submit_parent(&self) -> &CancelToken {
+        &self.shards[shard_index() % self.shards.len()]
     }
 
     pub(crate) fn num_threads(&self) -> usize {
@@ -244,6 +262,26 @@ impl Registry {
         stats.workers = self.num_threads();
         stats
     }
+}
+
+/// This thread's shard number, assigned round robin on first use.
+fn shard_index() -> usize {
+    static NEXT: crate::sync::unmodelled::AtomicU64 = crate::sync::unmodelled::AtomicU64::new(0);
+    #[cfg(not(loom))]
+    std::thread_local! {
+        static SHARD: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+    #[cfg(loom)]
+    loom::thread_local! {
+        static SHARD: Cell<usize> = Cell::new(usize::MAX);
+    }
+    SHARD.with(|s| {
+        if s.get() == usize::MAX {
+            // Relaxed: only spreads threads over shards; nothing is published.
+            s.set(NEXT.fetch_add(1, crate::sync::unmodelled::Ordering::Relaxed) as usize);
+        }
+        s.get()
+    })
 }
 
 /// Reports a panic that escaped a job to the current pool's handler (or drops it: the

@@ -20,9 +20,11 @@
 //! closure: the result is `Cancelled` ("never started"). Otherwise the closure runs with
 //! the token, and its return is reported as is: a job that returns `Ok` after a cancel
 //! request keeps its work (P3). So `join()` always says exactly what happened (loom L9).
-//! The worker writes the result, stores `DONE`, then notifies under the node's lock; the
-//! handle waits on the node's condvar checking the state under that lock (no lost
-//! wake-up, as for token waits).
+//! The worker writes the result and swaps in `DONE` (Release). A handle that must block
+//! first sets the `WAITING` bit (under the node's lock) and re-checks; the worker, if its
+//! swap returned `WAITING`, takes the node's lock and notifies. The handle holds the lock
+//! from setting the bit until it blocks, so the notification cannot fall between its
+//! check and its wait; and a job nobody waits for finishes without touching the lock.
 
 use std::any::Any;
 use std::cell::UnsafeCell;
@@ -45,6 +47,10 @@ const QUEUED: usize = 0;
 const RUNNING: usize = 1;
 const DONE: usize = 2;
 const TAKEN: usize = 3;
+/// The states above live in the low bits; this bit says a handle is (about to be)
+/// blocked on the node's condvar, so the worker must notify.
+const WAITING: usize = 4;
+const STATE: usize = WAITING - 1;
 
 /// How a job ended, when it did not return `Ok`.
 ///
@@ -239,7 +245,7 @@ where
         },
         func: UnsafeCell::new(Some(f)),
     };
-    let node = NodeRef::new_with(registry.token.node.as_ref(), payload);
+    let node = NodeRef::new_with(registry.submit_parent().node.as_ref(), payload);
     // SAFETY: the node was made with this payload type just above.
     let job = unsafe { node.payload::<SubmitJob<F, T>>() };
     let shared = NonNull::from(&job.shared);
@@ -302,8 +308,9 @@ where
         worker.count(|c| &c.cancelled_before_start);
         Err(JobError::Cancelled)
     } else {
-        // Relaxed: informational (the handle only acts on `DONE`).
-        job.shared.state.store(RUNNING, Ordering::Relaxed);
+        // Relaxed: informational (the handle only acts on `DONE`). An RMW, not a store:
+        // it must keep a `WAITING` bit the handle may have set meanwhile.
+        job.shared.state.fetch_or(RUNNING, Ordering::Relaxed);
         let outcome = {
             // SAFETY: `token` lives until the end of this function, after the guard.
             let _entered = unsafe { state::enter(Context::new(&token, 0)) };
@@ -325,12 +332,11 @@ where
     };
     // SAFETY: the handle reads `result` only after it sees `DONE` below.
     unsafe { *job.shared.result.get() = Some(result) };
-    let node = token.node.as_ref().expect("a job token has a node");
-    {
+    // AcqRel: Release publishes `result`; Acquire pairs with the handle's `WAITING`.
+    if job.shared.state.swap(DONE, Ordering::AcqRel) & WAITING != 0 {
+        let node = token.node.as_ref().expect("a job token has a node");
+        // Taking the lock waits until the handle is blocked (module docs).
         let _inner = node.lock();
-        // Release: publishes `result`; under the node lock so a waiting handle (which
-        // checks the state under the same lock) cannot miss the notification.
-        job.shared.state.store(DONE, Ordering::Release);
         node.cond().notify_all();
     }
 }
@@ -388,7 +394,7 @@ impl<T> JobHandle<T> {
     /// ```
     pub fn is_finished(&self) -> bool {
         // Acquire: a `true` answer lets the caller rely on the job's effects.
-        self.shared().state.load(Ordering::Acquire) >= DONE
+        self.shared().state.load(Ordering::Acquire) & STATE >= DONE
     }
 
     /// Waits for the job and returns its result.
@@ -450,13 +456,15 @@ impl<T> JobHandle<T> {
     /// True while the result waits (DONE); false before the end and after taking.
     fn wait(&self, deadline: Option<Instant>) -> bool {
         let state = &self.shared().state;
-        // Acquire: pairs with the worker's Release store of `DONE`.
-        if state.load(Ordering::Acquire) >= DONE {
+        // Acquire: pairs with the worker's Release swap to `DONE`.
+        if state.load(Ordering::Acquire) & STATE >= DONE {
             return true;
         }
         let mut inner = self.node.lock();
         loop {
-            if state.load(Ordering::Acquire) >= DONE {
+            // AcqRel: Release makes the bit visible to the worker's swap; Acquire pairs
+            // with that swap when it already happened.
+            if state.fetch_or(WAITING, Ordering::AcqRel) & STATE >= DONE {
                 return true;
             }
             match deadline {
@@ -468,7 +476,7 @@ impl<T> JobHandle<T> {
                         .wait_until(&mut inner, deadline)
                         .timed_out()
                     {
-                        return state.load(Ordering::Acquire) >= DONE;
+                        return state.load(Ordering::Acquire) & STATE >= DONE;
                     }
                 }
             }
@@ -478,7 +486,7 @@ impl<T> JobHandle<T> {
     fn take(&self) -> Result<T, JobError> {
         let state = &self.shared().state;
         // AcqRel: Acquire pairs with the worker's `DONE`; the swap makes taking single.
-        if state.swap(TAKEN, Ordering::AcqRel) != DONE {
+        if state.swap(TAKEN, Ordering::AcqRel) & STATE != DONE {
             return Err(JobError::AlreadyJoined);
         }
         // SAFETY: `DONE` was seen: the worker is done with `result`, and the swap to
