@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Formatting, lints and docs: the static half of CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+RUSTDOCFLAGS="-D warnings -D rustdoc::broken_intra_doc_links" cargo doc --no-deps --all-features --quiet
+echo "lint: ok"
