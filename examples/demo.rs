@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use cancelpool::{CancelSource, CancelToken, Cancelled, JobError, ThreadPoolBuilder};
 
-/// Counts primes in `range`, stopping at a checkpoint every 1024 numbers.
+/// Counts primes in `range`, with a checkpoint every 64 numbers.
 fn count_primes(
     token: &CancelToken,
     range: std::ops::Range<u64>,
@@ -18,9 +18,9 @@ fn count_primes(
 ) -> Result<u64, Cancelled> {
     let mut count = 0;
     for (i, n) in range.enumerate() {
-        if i % 1024 == 0 {
+        if i % 64 == 0 {
             token.checkpoint()?;
-            progress.fetch_add(1024, Ordering::Relaxed);
+            progress.fetch_add(64, Ordering::Relaxed);
         }
         if is_prime(n) {
             count += 1;

@@ -1,9 +1,129 @@
 //! # cancelpool
 //!
-//! A work-stealing thread pool with a rayon-style job API (`join`, `scope`, `spawn`,
-//! parallel iterators) in which every job carries a cooperative cancellation token.
+//! A work-stealing thread pool with rayon's job API — [`join`], [`scope`], [`spawn`],
+//! parallel iterators — in which every job carries a cooperative cancellation token.
+//! Jobs stop only at explicit cancellation points; an RAII guard disables cancellation
+//! for a critical section, mirroring `pthread_setcancelstate`, and a request that
+//! arrives meanwhile is delivered afterwards, never lost. Pools shut down gracefully and
+//! synchronously. The protocols are model-checked with loom.
 //!
-//! (The full crate documentation is in the README while the API settles.)
+//! ## Quick start
+//!
+//! ```
+//! use cancelpool::{Cancelled, JobError, ThreadPoolBuilder};
+//!
+//! let pool = ThreadPoolBuilder::new().num_threads(2).build()?;
+//!
+//! // A cancellable job: `token.checkpoint()?` is where it may stop.
+//! let job = pool.submit(|token| {
+//!     let mut steps = 0u64;
+//!     loop {
+//!         token.checkpoint()?;
+//!         steps += 1;
+//!     }
+//!     #[allow(unreachable_code)]
+//!     Ok::<u64, Cancelled>(steps)
+//! });
+//! job.cancel();
+//! assert!(matches!(job.join(), Err(JobError::Cancelled)));
+//!
+//! // Fork-join, as in rayon; both halves inherit the caller's token.
+//! let (a, b) = pool.join(|| 2 * 3, || 4 * 5);
+//! assert_eq!(a + b, 26);
+//!
+//! pool.shutdown()?; // returns once every worker has exited
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## The cancellation model
+//!
+//! | step | what happens |
+//! |---|---|
+//! | [`CancelSource::cancel`] | the token and all its descendants report `is_cancelled()` (bottom-up, so a cancelled parent implies cancelled children); blocked waits wake; [`on_cancel`](CancelToken::on_cancel) callbacks run |
+//! | a job reaches [`checkpoint`] with cancellation **enabled** | `Err(Cancelled)`: the job returns with `?`, and ordinary `Drop`s clean up |
+//! | … with cancellation **disabled** (a [`DisableGuard`] of the job lives) | `Ok(())`: the request stays pending |
+//! | the job's last `DisableGuard` drops | the next checkpoint returns `Err(Cancelled)` |
+//! | a job never reaches a checkpoint | it runs to its end: nothing is killed (see the FAQ) |
+//!
+//! - [`CancelSource`] requests, [`CancelToken`] observes; tokens form a tree
+//!   ([`CancelSource::child_of`]). `is_cancelled()` and `checkpoint()` are one atomic
+//!   load whatever the depth: requests propagate when made, not when checked.
+//! - The cancel *state* belongs to the job (POSIX: to the thread). When a worker runs a
+//!   stolen job while it waits in `join`, that job has its own state. Forks (`join`
+//!   halves, scope spawns, iterator pieces) inherit the token and the state at the fork;
+//!   detached jobs ([`ThreadPool::spawn`], [`ThreadPool::submit`]) start enabled.
+//! - Cancellation points: [`checkpoint`], [`CancelToken::checkpoint`], and the waits
+//!   [`CancelToken::sleep`], [`CancelToken::wait_cancelled`], [`CancelToken::wait_while`]
+//!   and (unix) `CancelToken::wait_fd`. A cancel that races with entering a wait is never
+//!   missed.
+//! - Deadlines: [`CancelSource::with_timeout`], [`CancelSource::cancel_after`] — one
+//!   shared timer thread, no cost on `checkpoint()`.
+//!
+//! ## Pools and shutdown
+//!
+//! [`ThreadPoolBuilder`] checks its settings and returns [`BuildError`] instead of
+//! panicking; a failed build joins the workers it had started. [`ThreadPool::shutdown`]
+//! lets queued and running jobs finish and joins every worker;
+//! [`ThreadPool::shutdown_now`] cancels running jobs and discards queued ones (their
+//! handles report [`JobError::Cancelled`]); the `*_timeout` forms name the workers still
+//! running. Dropping a pool is `shutdown_now`. After shutdown, submissions are
+//! [`JobError::Rejected`]; [`ThreadPool::stats`] accounts for every detached job.
+//!
+//! ## Migrating from rayon
+//!
+//! | rayon | cancelpool | what changes |
+//! |---|---|---|
+//! | `rayon::join`, `scope`, `spawn`, `ThreadPool::install` | the same names | halves and spawns carry the caller's token |
+//! | `ThreadPool::spawn(f)` | `submit(\|token\| ...) -> JobHandle` | a handle to `join`, `cancel`, `join_timeout`; dropping it cancels the job (`detach` to keep it) |
+//! | `drop(pool)`: threads exit later | `drop(pool)` = `shutdown_now()`: cancel and **join** | use `shutdown()` to let queued work finish |
+//! | a job holding a lock across `join` can deadlock (rayon 592, 1174) | wrap the region in [`isolate`] | the waiting worker runs only work forked inside it |
+//! | panics in `spawn` abort by default | go to the panic handler (or are dropped after the hook printed them) | `join`/`scope` re-raise as in rayon |
+//!
+//! ## Migrating from pthread cancellation
+//!
+//! | pthreads | cancelpool |
+//! |---|---|
+//! | `pthread_cancel(t)` | `source.cancel()`, `handle.cancel()`, `pool.shutdown_now()` |
+//! | `pthread_testcancel()` | `checkpoint()?` / `token.checkpoint()?` |
+//! | `pthread_setcancelstate(DISABLE)` … `(ENABLE)` | `let _guard = disable_cancel();` (RAII, nests) |
+//! | `pthread_cleanup_push/pop` | `Drop` (jobs return by `?`), or `token.on_cancel(f)` |
+//! | `pthread_cond_wait` as a cancellation point | `token.wait_while(&condvar, &mut guard, pred)` |
+//! | blocking `read`/`poll` as a cancellation point | `token.wait_fd(fd, Interest::Readable, timeout)` |
+//! | `PTHREAD_CANCEL_ASYNCHRONOUS` | not offered (see the FAQ) |
+//!
+//! ## Compared with its neighbours
+//!
+//! | | rayon | tokio-util `CancellationToken` | C++20 `stop_token`/`jthread` | pthreads | cancelpool |
+//! |---|---|---|---|---|---|
+//! | work-stealing fork-join | yes | — | — | — | yes |
+//! | cancel a running job | — | yes (async) | yes | forced | yes, cooperative |
+//! | token tree, O(1) check | — | tree, check takes a lock | flat | — | tree, one load |
+//! | disable for a critical section, request kept | — | — | — | yes | yes (RAII, per job) |
+//! | callbacks on cancel | — | via `cancelled()` future | `stop_callback` | cleanup handlers | `on_cancel` |
+//! | cancellable condvar / fd waits | — | async only | `condition_variable_any` | yes, by unwinding | yes, no signals |
+//! | shutdown that joins | — | — | `jthread` joins | — | yes, with timeouts |
+//! | loom-checked protocols | partly | yes | — | — | yes, and usable by your loom models |
+//!
+//! ## FAQ
+//!
+//! **Why no asynchronous cancellation?** Stopping code at an arbitrary instruction
+//! breaks every invariant it was in the middle of keeping, and forced unwinding through
+//! foreign frames aborts or corrupts. Code that must be killable at any point belongs in
+//! a separate process.
+//!
+//! **What happens to a job that never checks?** Nothing: it runs to its end. `shutdown`
+//! and `shutdown_now` wait for it; `shutdown_timeout` returns the names of the workers
+//! still busy, and the process can still exit. Put a `checkpoint()` in every loop that
+//! may run long, and use the cancellable waits instead of plain blocking calls.
+//!
+//! **Do callbacks and checks cost anything when nothing is cancelled?** A check is one
+//! atomic load; a disable guard is two thread-local updates; deadlines add nothing to
+//! the check. `benches/` measures them beside `AtomicBool`, `pthread_testcancel` and
+//! tokio-util.
+//!
+//! **Can I model-check my code that uses cancelpool?** Yes: build with
+//! `RUSTFLAGS="--cfg loom"`; tokens, guards, callbacks, `sleep`/`wait_while` and
+//! [`sync`]'s `Mutex`/`Condvar` then run on loom's primitives.
 #![warn(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 

@@ -3,13 +3,13 @@
 //! | piece | module |
 //! |---|---|
 //! | settings, errors, spawning workers, signal mask | `builder` |
-//! | the shared state, worker loop, admission, statistics | `registry` ([invariants](registry)) |
+//! | the shared state, worker loop, admission, statistics | `registry` |
 //! | work queues (crossbeam-deque; a model under loom) | `deque` |
-//! | idle workers: spin, sleep, wake (no lost wake-up) | `sleep` ([protocol](sleep)) |
+//! | idle workers: spin, sleep, wake (no lost wake-up) | `sleep` |
 //! | job memory: `JobRef`, `StackJob`, `HeapJob` | `job` |
-//! | one-shot signals a worker can sleep on | `latch` ([states](latch)) |
+//! | one-shot signals a worker can sleep on | `latch` |
 //! | `join`, `scope`, `spawn`, `submit`, `isolate` | one module each |
-//! | the owning handle, synchronous shutdown | `thread_pool` ([protocol](thread_pool)) |
+//! | the owning handle, synchronous shutdown | `thread_pool` |
 //! | the lazily started global pool | `global` |
 //!
 //! Lock order: a worker's sleep mutex, then nothing; the node locks of tokens are
