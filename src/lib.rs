@@ -8,8 +8,15 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod cancel;
+pub mod iter;
+pub mod prelude;
 pub mod sync;
 mod util;
+
+// TEMPORARY: replaced by the pool at merge
+mod pool_stub;
+// TEMPORARY: replaced by the pool at merge
+pub use pool_stub::{current_num_threads, join, join_context, FnContext};
 
 pub use cancel::{
     cancel_enabled, checkpoint, current_token, disable_cancel, CancelCallback, CancelSource,
