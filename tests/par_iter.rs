@@ -115,7 +115,10 @@ fn reduce_and_fold_reduce_match_sequential() {
             });
         assert_eq!(concatenated, v);
         let pieces = v.par_iter().fold(|| 0u8, |acc, _| acc).count();
-        assert!(pieces >= 1, "fold gives one accumulator per piece, at least one");
+        assert!(
+            pieces >= 1,
+            "fold gives one accumulator per piece, at least one"
+        );
     });
 }
 
@@ -123,17 +126,17 @@ fn reduce_and_fold_reduce_match_sequential() {
 fn collect_keeps_order() {
     for_inputs(4, |v| {
         let mapped: Vec<u64> = v.par_iter().map(|x| x.wrapping_mul(3)).collect();
-        assert_eq!(mapped, v.iter().map(|x| x.wrapping_mul(3)).collect::<Vec<_>>());
+        assert_eq!(
+            mapped,
+            v.iter().map(|x| x.wrapping_mul(3)).collect::<Vec<_>>()
+        );
         let filtered: Vec<&u64> = v.par_iter().filter(|&&x| x % 3 == 0).collect();
         assert_eq!(
             filtered,
             v.iter().filter(|&&x| x % 3 == 0).collect::<Vec<_>>()
         );
         let strings: Vec<String> = v.par_iter().map(|x| x.to_string()).collect();
-        assert_eq!(
-            strings,
-            v.iter().map(|x| x.to_string()).collect::<Vec<_>>()
-        );
+        assert_eq!(strings, v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
         let nothing: Vec<&u64> = v.par_iter().filter(|_| false).collect();
         assert!(nothing.is_empty());
         let owned: Vec<u64> = v.to_vec().into_par_iter().collect();
@@ -173,13 +176,13 @@ fn short_circuits_agree_with_sequential() {
     for_inputs(6, |v| {
         for target in [0u64, 3, 7, 9] {
             let is = |x: &u64| *x % 10 == target;
-            assert_eq!(v.par_iter().any(|x| is(x)), v.iter().any(is));
+            assert_eq!(v.par_iter().any(is), v.iter().any(is));
             assert_eq!(v.par_iter().all(|x| !is(x)), v.iter().all(|x| !is(x)));
             match v.par_iter().find_any(|x| is(x)) {
                 Some(x) => assert!(is(x)),
                 None => assert!(!v.iter().any(is)),
             }
-            match v.par_iter().position_any(|x| is(x)) {
+            match v.par_iter().position_any(is) {
                 Some(i) => assert!(is(&v[i])),
                 None => assert!(!v.iter().any(is)),
             }
@@ -271,7 +274,11 @@ fn with_min_len_keeps_results_and_limits_pieces() {
         for min in [1, 10, 100_000] {
             let par: Vec<u64> = v.par_iter().with_min_len(min).map(|x| x / 2).collect();
             assert_eq!(par, v.iter().map(|x| x / 2).collect::<Vec<_>>());
-            let pieces = v.par_iter().with_min_len(min).fold(|| (), |(), _| ()).count();
+            let pieces = v
+                .par_iter()
+                .with_min_len(min)
+                .fold(|| (), |(), _| ())
+                .count();
             assert!(pieces >= 1);
             if v.len() >= 2 * min {
                 continue;
@@ -364,7 +371,10 @@ fn panics_propagate_and_nothing_leaks() {
             .collect::<Vec<_>>()
     });
     let err = result.expect_err("the panic reaches the caller");
-    assert_eq!(err.downcast_ref::<String>().map(String::as_str), Some("boom at 7777"));
+    assert_eq!(
+        err.downcast_ref::<String>().map(String::as_str),
+        Some("boom at 7777")
+    );
     assert_eq!(
         drops.load(Ordering::Relaxed),
         made.load(Ordering::Relaxed),
@@ -372,16 +382,16 @@ fn panics_propagate_and_nothing_leaks() {
     );
 
     let result = std::panic::catch_unwind(|| {
-        (0..1000u32).into_par_iter().for_each(|i| assert_ne!(i, 999));
+        (0..1000u32)
+            .into_par_iter()
+            .for_each(|i| assert_ne!(i, 999));
     });
     assert!(result.is_err());
 }
 
 #[test]
 fn nested_parallel_iterators() {
-    let table: Vec<Vec<u64>> = (0..50u64)
-        .map(|i| (0..i * 10).collect())
-        .collect();
+    let table: Vec<Vec<u64>> = (0..50u64).map(|i| (0..i * 10).collect()).collect();
     let par: u64 = table
         .par_iter()
         .map(|row| row.par_iter().sum::<u64>())

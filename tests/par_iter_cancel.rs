@@ -59,7 +59,10 @@ fn pre_cancelled_calls_run_no_item() {
     assert_eq!(it().with_cancel(&token).sum::<u32>(), Err(Cancelled));
     assert_eq!(it().with_cancel(&token).product::<u32>(), Err(Cancelled));
     assert_eq!(it().with_cancel(&token).count(), Err(Cancelled));
-    assert_eq!(it().with_cancel(&token).reduce(|| 0, |a, b| a + b), Err(Cancelled));
+    assert_eq!(
+        it().with_cancel(&token).reduce(|| 0, |a, b| a + b),
+        Err(Cancelled)
+    );
     assert_eq!(it().with_cancel(&token).min(), Err(Cancelled));
     assert_eq!(it().with_cancel(&token).max(), Err(Cancelled));
     assert_eq!(it().with_cancel(&token).min_by_key(|x| *x), Err(Cancelled));
@@ -68,7 +71,10 @@ fn pre_cancelled_calls_run_no_item() {
     assert_eq!(it().with_cancel(&token).any(|_| true), Err(Cancelled));
     assert_eq!(it().with_cancel(&token).all(|_| true), Err(Cancelled));
     assert_eq!(it().with_cancel(&token).find_any(|_| true), Err(Cancelled));
-    assert_eq!(it().with_cancel(&token).position_any(|_| true), Err(Cancelled));
+    assert_eq!(
+        it().with_cancel(&token).position_any(|_| true),
+        Err(Cancelled)
+    );
     assert_eq!(
         it().with_cancel(&token)
             .filter(|_| true)
@@ -93,9 +99,18 @@ fn uncancelled_calls_match_plain_ones() {
     assert_eq!(c().count(), Ok(v.len()));
     assert_eq!(c().min(), Ok(v.iter().min()));
     assert_eq!(c().max(), Ok(v.iter().max()));
-    assert_eq!(c().min_by_key(|x| **x % 10), Ok(v.iter().min_by_key(|x| **x % 10)));
-    assert_eq!(c().max_by_key(|x| **x % 10), Ok(v.iter().max_by_key(|x| **x % 10)));
-    assert_eq!(c().map(|x| x * 2).collect::<Vec<_>>(), Ok(v.iter().map(|x| x * 2).collect()));
+    assert_eq!(
+        c().min_by_key(|x| **x % 10),
+        Ok(v.iter().min_by_key(|x| **x % 10))
+    );
+    assert_eq!(
+        c().max_by_key(|x| **x % 10),
+        Ok(v.iter().max_by_key(|x| **x % 10))
+    );
+    assert_eq!(
+        c().map(|x| x * 2).collect::<Vec<_>>(),
+        Ok(v.iter().map(|x| x * 2).collect())
+    );
     assert_eq!(
         c().filter(|x| **x % 2 == 0).collect::<Vec<_>>(),
         Ok(v.iter().filter(|x| **x % 2 == 0).collect())
@@ -145,7 +160,10 @@ fn a_call_in_a_disabled_section_runs_to_the_end() {
         .with_cancel(&token)
         .map(|x| {
             ran.fetch_add(1, Ordering::Relaxed);
-            assert!(!cancelpool::cancel_enabled(), "pieces inherit the state (C5)");
+            assert!(
+                !cancelpool::cancel_enabled(),
+                "pieces inherit the state (C5)"
+            );
             assert!(cancelpool::checkpoint().is_ok());
             x
         })
@@ -206,13 +224,16 @@ fn cancelled_short_circuit_without_answer_is_err() {
     // An answer found before the request is kept.
     let source = CancelSource::new();
     let token = source.token();
-    let result = (0..1000u32).into_par_iter().with_cancel(&token).find_any(|&i| {
-        if i == 3 {
-            source.cancel();
-            return true;
-        }
-        false
-    });
+    let result = (0..1000u32)
+        .into_par_iter()
+        .with_cancel(&token)
+        .find_any(|&i| {
+            if i == 3 {
+                source.cancel();
+                return true;
+            }
+            false
+        });
     assert_eq!(result, Ok(Some(3)));
 }
 
@@ -262,7 +283,11 @@ fn running_items_see_the_answer_through_checkpoint() {
         false
     });
     assert_eq!(found, Some(0));
-    assert_eq!(timed_out.into_inner(), 0, "every running item saw the answer");
+    assert_eq!(
+        timed_out.into_inner(),
+        0,
+        "every running item saw the answer"
+    );
     // Items that had started before the answer gave up; the others never started.
     assert!(gave_up.into_inner() < ITEMS as usize);
 }
@@ -291,7 +316,10 @@ fn never_token_never_cancels() {
         .filter(|x| x % 3 == 0)
         .map(|x| x * 2)
         .sum::<u64>();
-    assert_eq!(r, Ok((0..10_000u64).filter(|x| x % 3 == 0).map(|x| x * 2).sum()));
+    assert_eq!(
+        r,
+        Ok((0..10_000u64).filter(|x| x % 3 == 0).map(|x| x * 2).sum())
+    );
 }
 
 #[test]

@@ -485,6 +485,20 @@ pub trait IndexedParallelIterator: ParallelIterator {
     /// ```
     fn len(&self) -> usize;
 
+    /// Whether there are no items.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::prelude::*;
+    ///
+    /// assert!((3..3u8).into_par_iter().is_empty());
+    /// assert!(!vec![1].par_iter().is_empty());
+    /// ```
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Pairs every item with its index.
     ///
     /// # Example

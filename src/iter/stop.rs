@@ -146,7 +146,7 @@ impl StopState {
     }
 }
 
-impl<'a> Check for &'a StopState {
+impl Check for &StopState {
     const ACTIVE: bool = true;
 
     #[inline]

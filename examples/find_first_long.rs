@@ -1,0 +1,76 @@
+//! `find_any` over items that take long: the items poll `cancelpool::checkpoint()`, so
+//! once one piece finds the answer, the items still running elsewhere give up at once
+//! instead of finishing their work (what rayon issue 1067 asks for).
+//!
+//! Run with `cargo run --release --example find_first_long`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use cancelpool::prelude::*;
+use cancelpool::{CancelSource, Cancelled};
+
+/// How long one candidate takes to check completely.
+const WORK: Duration = Duration::from_millis(200);
+
+/// Checks one candidate in small steps, polling the job's cancellation point between
+/// them; `Err(Cancelled)` means someone else already found the answer.
+fn expensive_check(candidate: u32, secret: u32) -> Result<bool, Cancelled> {
+    let end = Instant::now() + WORK;
+    while Instant::now() < end {
+        cancelpool::checkpoint()?;
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Ok(candidate == secret)
+}
+
+fn main() {
+    let candidates: Vec<u32> = (0..64).collect();
+    let secret = 17;
+    let started = AtomicUsize::new(0);
+    let gave_up = AtomicUsize::new(0);
+
+    let t0 = Instant::now();
+    let found = candidates.par_iter().with_min_len(1).find_any(|&&c| {
+        started.fetch_add(1, Ordering::Relaxed);
+        match expensive_check(c, secret) {
+            Ok(hit) => hit,
+            Err(Cancelled) => {
+                gave_up.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+        }
+    });
+    let elapsed = t0.elapsed();
+    let started = started.into_inner();
+    let gave_up = gave_up.into_inner();
+    println!(
+        "found {found:?} in {elapsed:?} on {} threads",
+        cancelpool::current_num_threads()
+    );
+    println!(
+        "{started} of {} candidates started; {gave_up} gave up at a checkpoint, {} ran to the end",
+        candidates.len(),
+        started - gave_up
+    );
+    println!(
+        "checking every candidate sequentially would take {:?}",
+        WORK * candidates.len() as u32
+    );
+    assert_eq!(found, Some(&secret));
+
+    // The same search under an overall deadline: `with_cancel` turns the result into
+    // `Result<_, Cancelled>`, and the deadline stops the items through the same checkpoint.
+    let deadline = CancelSource::with_timeout(Duration::from_millis(300));
+    let t0 = Instant::now();
+    let result = candidates
+        .par_iter()
+        .with_min_len(1)
+        .with_cancel(&deadline.token())
+        .find_any(|&&c| expensive_check(c, u32::MAX).unwrap_or(false));
+    println!(
+        "search for a missing candidate with a 300 ms deadline: {result:?} after {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(result, Err(Cancelled));
+}
