@@ -137,7 +137,7 @@ pub trait ParallelIterator: Sized + Send {
     /// ```
     /// use cancelpool::prelude::*;
     ///
-    /// let doubled: Vec<i32> = (1..4).into_par_iter().map(|x| x * 2).collect();
+    /// let doubled: Vec<i32> = (1..4i32).into_par_iter().map(|x| x * 2).collect();
     /// assert_eq!(doubled, [2, 4, 6]);
     /// ```
     fn map<F, R>(self, map_op: F) -> Map<Self, F>
