@@ -4,9 +4,9 @@
 //! # Invariants
 //!
 //! 1. When the iteration starts, the vector's length is set to 0: from then on it only
-//!    owns its buffer, and the items belong to the [`DrainProducer`]s that split the
+//!    owns its buffer, and the items belong to the `DrainProducer`s that split the
 //!    buffer, each owning exactly the items of its sub-slice.
-//! 2. An item leaves a producer (or its [`SliceDrain`]) only by `ptr::read` while the
+//! 2. An item leaves a producer (or its `SliceDrain`) only by `ptr::read` while the
 //!    pointer past it moves on, so it is owned once; whatever a producer or drain still
 //!    holds when dropped (a piece that stopped early, a panic) is dropped there.
 
