@@ -399,3 +399,30 @@ fn nested_parallel_iterators() {
     let seq: u64 = table.iter().map(|row| row.iter().sum::<u64>()).sum();
     assert_eq!(par, seq);
 }
+
+#[test]
+fn with_max_len_bounds_every_piece() {
+    for_inputs(11, |v| {
+        for max in [1, 7, 1000] {
+            let sizes: Vec<usize> = v
+                .par_iter()
+                .with_max_len(max)
+                .fold(|| 0usize, |n, _| n + 1)
+                .collect();
+            assert!(sizes.iter().all(|&n| n <= max), "pieces of at most {max}");
+            assert_eq!(sizes.iter().sum::<usize>(), v.len());
+            let par: Vec<u64> = v.par_iter().with_max_len(max).map(|x| x / 3).collect();
+            assert_eq!(par, v.iter().map(|x| x / 3).collect::<Vec<_>>());
+        }
+        // `with_min_len` wins when the two disagree.
+        let sizes: Vec<usize> = v
+            .par_iter()
+            .with_max_len(1)
+            .with_min_len(100)
+            .fold(|| 0usize, |n, _| n + 1)
+            .collect();
+        if v.len() >= 100 {
+            assert!(sizes.iter().all(|&n| n >= 100), "{sizes:?}");
+        }
+    });
+}

@@ -18,7 +18,7 @@ use super::reduce::{
 use super::stop::StopState;
 use super::{
     Enumerate, Filter, Fold, FromParallelIterator, IndexedParallelIterator, IntoParallelIterator,
-    Map, MinLen, ParallelIterator, Zip,
+    Map, MaxLen, MinLen, ParallelIterator, Zip,
 };
 use crate::{CancelToken, Cancelled};
 
@@ -204,6 +204,21 @@ impl<I: ParallelIterator> WithCancel<I> {
     /// ```
     pub fn with_min_len(self, min: usize) -> WithCancel<MinLen<I>> {
         self.wrap(|base| base.with_min_len(min))
+    }
+
+    /// [`ParallelIterator::with_max_len`], keeping the token.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::prelude::*;
+    ///
+    /// let token = cancelpool::CancelToken::never();
+    /// let n = (0..100u8).into_par_iter().with_cancel(&token).with_max_len(10).count();
+    /// assert_eq!(n, Ok(100));
+    /// ```
+    pub fn with_max_len(self, max: usize) -> WithCancel<MaxLen<I>> {
+        self.wrap(|base| base.with_max_len(max))
     }
 
     /// [`ParallelIterator::for_each`], cancellable.

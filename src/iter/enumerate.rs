@@ -103,6 +103,10 @@ impl<P: Producer> Producer for EnumerateProducer<P> {
         self.base.min_len()
     }
 
+    fn max_len(&self) -> usize {
+        self.base.max_len()
+    }
+
     fn fold_with<C, K>(self, folder: C, check: K) -> C
     where
         C: Folder<Self::Item>,

@@ -134,6 +134,10 @@ where
         self.base.min_len()
     }
 
+    fn max_len(&self) -> usize {
+        self.base.max_len()
+    }
+
     fn fold_with<C, K>(self, folder: C, check: K) -> C
     where
         C: Folder<U>,

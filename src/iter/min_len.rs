@@ -107,6 +107,10 @@ impl<P: Producer> Producer for MinLenProducer<P> {
         self.base.min_len().max(self.min)
     }
 
+    fn max_len(&self) -> usize {
+        self.base.max_len()
+    }
+
     fn fold_with<C, K>(self, folder: C, check: K) -> C
     where
         C: Folder<P::Item>,

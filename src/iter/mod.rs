@@ -6,7 +6,7 @@
 //! | kind | items |
 //! |---|---|
 //! | sources | integer ranges (`into_par_iter`), slices, arrays and `Vec`s (`par_iter`, `par_iter_mut`), `Vec` (`into_par_iter`), [`par_chunks`](ParallelSlice::par_chunks), [`par_chunks_mut`](ParallelSliceMut::par_chunks_mut) |
-//! | adapters | [`map`](ParallelIterator::map), [`filter`](ParallelIterator::filter), [`fold`](ParallelIterator::fold), [`with_min_len`](ParallelIterator::with_min_len); indexed: [`enumerate`](IndexedParallelIterator::enumerate), [`zip`](IndexedParallelIterator::zip) |
+//! | adapters | [`map`](ParallelIterator::map), [`filter`](ParallelIterator::filter), [`fold`](ParallelIterator::fold), [`with_min_len`](ParallelIterator::with_min_len), [`with_max_len`](ParallelIterator::with_max_len); indexed: [`enumerate`](IndexedParallelIterator::enumerate), [`zip`](IndexedParallelIterator::zip) |
 //! | consumers | [`for_each`](ParallelIterator::for_each), [`sum`](ParallelIterator::sum), [`product`](ParallelIterator::product), [`reduce`](ParallelIterator::reduce), [`count`](ParallelIterator::count), [`min`](ParallelIterator::min), [`max`](ParallelIterator::max), [`min_by_key`](ParallelIterator::min_by_key), [`max_by_key`](ParallelIterator::max_by_key), [`collect`](ParallelIterator::collect) (order kept) |
 //! | short-circuiting | [`any`](ParallelIterator::any), [`all`](ParallelIterator::all), [`find_any`](ParallelIterator::find_any), [`position_any`](IndexedParallelIterator::position_any) |
 //! | cancellation | [`with_cancel(&token)`](ParallelIterator::with_cancel): the same consumers, returning `Result<_, Cancelled>` |
@@ -35,7 +35,9 @@
 //! Splitting is adaptive: a call starts with about one split per pool thread, and a piece
 //! that another thread stole splits further, so uneven work spreads out where threads
 //! are idle. [`with_min_len(n)`](ParallelIterator::with_min_len) keeps pieces at least
-//! `n` positions long, for items so cheap that splitting costs more than it gains.
+//! `n` positions long, for items so cheap that splitting costs more than it gains;
+//! [`with_max_len(n)`](ParallelIterator::with_max_len) splits pieces down to `n`
+//! positions, for items so long that each deserves to be a job of its own.
 //!
 //! # Cancellation
 //!
@@ -55,8 +57,8 @@
 //!
 //! # Differences from rayon
 //!
-//! - `with_min_len` exists on every parallel iterator (after `filter` it counts positions
-//!   of the source).
+//! - `with_min_len` and `with_max_len` exist on every parallel iterator (after `filter`
+//!   they count positions of the source).
 //! - The plumbing (producers, consumers) is not public: you cannot implement
 //!   `ParallelIterator` for your own types yet.
 
@@ -67,6 +69,7 @@ mod filter;
 mod find;
 mod fold;
 mod map;
+mod max_len;
 mod min_len;
 mod plumbing;
 pub mod range;
@@ -82,6 +85,7 @@ pub use self::enumerate::Enumerate;
 pub use self::filter::Filter;
 pub use self::fold::Fold;
 pub use self::map::Map;
+pub use self::max_len::MaxLen;
 pub use self::min_len::MinLen;
 pub use self::slice::{ParallelSlice, ParallelSliceMut};
 pub use self::zip::Zip;
@@ -204,6 +208,23 @@ pub trait ParallelIterator: Sized + Send {
     /// ```
     fn with_min_len(self, min: usize) -> MinLen<Self> {
         MinLen::new(self, min)
+    }
+
+    /// Splits pieces down to at most `max` positions (unless a
+    /// [`with_min_len`](Self::with_min_len) asks for more), whatever the split budget: for
+    /// items so long, or so uneven, that each deserves to be a job of its own.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::prelude::*;
+    ///
+    /// // Every piece is one item.
+    /// let pieces = (0..8u32).into_par_iter().with_max_len(1).fold(|| (), |(), _| ()).count();
+    /// assert_eq!(pieces, 8);
+    /// ```
+    fn with_max_len(self, max: usize) -> MaxLen<Self> {
+        MaxLen::new(self, max)
     }
 
     /// Makes the consumers of this iterator cancellable by `token`: they return

@@ -37,6 +37,11 @@ pub trait Producer: Send + Sized {
     fn min_len(&self) -> usize {
         1
     }
+    /// Pieces longer than this are split, whatever the split budget (unless that would
+    /// break `min_len`).
+    fn max_len(&self) -> usize {
+        usize::MAX
+    }
     /// Feeds every item of this piece into `folder`, reaching the source through
     /// `check.fold_piece` (invariant 3). Adapters wrap the folder and delegate.
     fn fold_with<F, K>(self, folder: F, check: K) -> F
@@ -131,18 +136,21 @@ where
 /// A call starts with a budget of about one split per thread; every split halves it, and
 /// a piece that another thread stole (`FnContext::migrated`) raises it back to the thread
 /// count, because a theft means some thread ran out of work: uneven work is split further
-/// exactly where it is needed. Pieces never go below `min` positions.
+/// exactly where it is needed. Pieces never go below `min` positions, and pieces above
+/// `max` are split whatever the budget (`min` wins if the two disagree).
 #[derive(Clone, Copy)]
 struct Splitter {
     splits: usize,
     min: usize,
+    max: usize,
 }
 
 impl Splitter {
-    fn new(min: usize) -> Splitter {
+    fn new(min: usize, max: usize) -> Splitter {
         Splitter {
             splits: crate::current_num_threads(),
             min: min.max(1),
+            max: max.max(1),
         }
     }
 
@@ -150,6 +158,9 @@ impl Splitter {
     fn try_split(&mut self, len: usize, migrated: bool) -> bool {
         if len / 2 < self.min {
             return false;
+        }
+        if len > self.max {
+            return true;
         }
         if migrated {
             self.splits = (self.splits / 2).max(crate::current_num_threads());
@@ -172,7 +183,7 @@ where
     K: Check,
 {
     let len = producer.len();
-    let splitter = Splitter::new(producer.min_len());
+    let splitter = Splitter::new(producer.min_len(), producer.max_len());
     piece(len, false, splitter, producer, consumer, check)
 }
 
