@@ -9,6 +9,7 @@ use cancelpool::prelude::*;
 use cancelpool::{CancelSource, CancelToken, Cancelled};
 
 #[test]
+#[cfg_attr(miri, ignore)] // long: millions of items or real time
 fn cancel_from_another_thread_stops_a_long_run() {
     const ITEMS: u64 = 10_000_000;
     let source = CancelSource::new();
@@ -91,6 +92,7 @@ fn pre_cancelled_calls_run_no_item() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // long: millions of items or real time
 fn uncancelled_calls_match_plain_ones() {
     let token = CancelSource::new().token();
     let v: Vec<u64> = (0..100_000).map(|x| x * 7 % 1013).collect();
@@ -125,6 +127,7 @@ fn uncancelled_calls_match_plain_ones() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // long: millions of items or real time
 fn items_see_the_token_through_checkpoint_and_current_token() {
     let source = CancelSource::new();
     let token = source.token();
@@ -173,6 +176,7 @@ fn a_call_in_a_disabled_section_runs_to_the_end() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // long: millions of items or real time
 fn cancelled_collect_drops_what_it_made() {
     #[derive(Debug)]
     struct Tracked<'a>(&'a AtomicUsize);
@@ -208,6 +212,7 @@ fn cancelled_collect_drops_what_it_made() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // long: millions of items or real time
 fn cancelled_short_circuit_without_answer_is_err() {
     let source = CancelSource::new();
     let token = source.token();
@@ -238,6 +243,7 @@ fn cancelled_short_circuit_without_answer_is_err() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // long: millions of items or real time
 fn find_any_stops_the_other_pieces_early() {
     const ITEMS: usize = 4_000_000;
     let processed = AtomicUsize::new(0);
@@ -262,6 +268,7 @@ fn find_any_stops_the_other_pieces_early() {
 /// Rayon issue 1067: items that take long can poll `checkpoint()` and give up once
 /// another piece found the answer.
 #[test]
+#[cfg_attr(miri, ignore)] // long: millions of items or real time
 fn running_items_see_the_answer_through_checkpoint() {
     const ITEMS: u32 = 64;
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -305,6 +312,7 @@ fn running_items_see_the_answer_through_checkpoint() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // long: millions of items or real time
 fn plain_short_circuit_ignores_an_outer_disable_and_stays_correct() {
     // Inside a disabled section the answer still stops the pieces (it is not a cancel of
     // the job), while checkpoints of the items stay quiet.
