@@ -39,6 +39,10 @@ use crate::{CancelToken, Cancelled};
 ///
 /// A call made while cancellation is disabled runs every item (C5).
 ///
+/// While a piece runs, `token` replaces the job's own token as the current one; to stop
+/// on either the job's cancellation or your own, pass a child of the job's token,
+/// `CancelSource::child_of(&cancelpool::current_token())`.
+///
 /// # Example
 ///
 /// ```
