@@ -128,7 +128,9 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod cancel;
+pub mod iter;
 pub mod pool;
+pub mod prelude;
 pub mod sync;
 mod util;
 
