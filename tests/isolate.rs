@@ -8,6 +8,7 @@ mod common;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Barrier, Mutex as StdMutex};
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use cancelpool::sync::Mutex;
@@ -20,90 +21,98 @@ fn pool(n: usize) -> ThreadPool {
 
 /// The waiting worker holds the lock, and unrelated jobs that want it sit on its own
 /// deque while its `join` waits for a stolen half. Without isolation it would pop one
-/// of them and block on its own lock forever.
+/// of them and block on its own lock forever; here such a job notices that it runs on
+/// the lock holder's thread and records a violation instead of deadlocking.
 #[test]
 fn a_lock_held_across_an_isolated_join_is_never_wanted_by_a_job_the_waiter_runs() {
-    within(
-        WATCHDOG,
-        "a_lock_held_across_an_isolated_join_is_never_wanted_by_a_job_the_waiter_runs",
-        || {
-            let pool = Arc::new(pool(2));
-            let lock = Arc::new(Mutex::new(0u32));
-            let unrelated_done = Arc::new(AtomicUsize::new(0));
-            let barrier = Barrier::new(2);
-            pool.install(|| {
-                let mut guard = lock.lock();
-                let (_, b_parked_seen) = cancelpool::isolate(|| {
-                    cancelpool::join(
-                        || {
-                            barrier.wait(); // `b` runs on the other worker now
-                                            // Unrelated detached jobs, queued on this worker's own deque.
-                            for _ in 0..4 {
-                                let (lock, done) = (Arc::clone(&lock), Arc::clone(&unrelated_done));
-                                cancelpool::spawn(move || {
-                                    *lock.lock() += 1;
-                                    done.fetch_add(1, Ordering::SeqCst);
-                                });
-                            }
-                        },
-                        || {
-                            barrier.wait();
-                            // Keep `b` running until the waiting worker has given up looking
-                            // for work it may run, and parked.
-                            common::eventually(Duration::from_secs(5), || pool.stats().parked >= 1)
-                        },
-                    )
-                });
-                assert!(
-                    b_parked_seen,
-                    "the isolated waiter parked instead of taking a job"
-                );
-                *guard += 100;
+    within(WATCHDOG, "isolated join under a lock", || {
+        let pool = Arc::new(pool(2));
+        let lock = Arc::new(Mutex::new(0u32));
+        // The thread holding `lock` inside the isolated region, while it does.
+        let holder: Arc<StdMutex<Option<ThreadId>>> = Arc::new(StdMutex::new(None));
+        let unrelated_done = Arc::new(AtomicUsize::new(0));
+        let violations = Arc::new(AtomicUsize::new(0));
+        let barrier = Barrier::new(2);
+        pool.install(|| {
+            let mut guard = lock.lock();
+            *holder.lock().unwrap() = Some(thread::current().id());
+            cancelpool::isolate(|| {
+                cancelpool::join(
+                    || {
+                        barrier.wait(); // `b` runs on the other worker now
+                                        // Unrelated detached jobs, queued on this worker's own deque.
+                        for _ in 0..4 {
+                            let lock = Arc::clone(&lock);
+                            let holder = Arc::clone(&holder);
+                            let done = Arc::clone(&unrelated_done);
+                            let violations = Arc::clone(&violations);
+                            cancelpool::spawn(move || {
+                                if *holder.lock().unwrap() == Some(thread::current().id()) {
+                                    // Run by the waiter: locking would deadlock.
+                                    violations.fetch_add(1, Ordering::SeqCst);
+                                    return;
+                                }
+                                *lock.lock() += 1;
+                                done.fetch_add(1, Ordering::SeqCst);
+                            });
+                        }
+                    },
+                    || {
+                        barrier.wait();
+                        // Keep `b` running for a while so the waiter searches for work
+                        // (without isolation it pops an unrelated job at once). Not a
+                        // synchronisation: the scenario is valid however long this takes.
+                        common::eventually(Duration::from_millis(200), || pool.stats().parked >= 1);
+                    },
+                )
             });
-            pool.shutdown().unwrap();
-            assert_eq!(unrelated_done.load(Ordering::SeqCst), 4);
-            assert_eq!(*lock.lock(), 104);
-        },
-    );
+            *guard += 100;
+            *holder.lock().unwrap() = None;
+        });
+        pool.shutdown().unwrap();
+        assert_eq!(
+            violations.load(Ordering::SeqCst),
+            0,
+            "an unrelated job ran on the lock holder inside its isolated join"
+        );
+        assert_eq!(unrelated_done.load(Ordering::SeqCst), 4);
+        assert_eq!(*lock.lock(), 104);
+    });
 }
 
 /// rayon issue 592 in its usual form: scope jobs each take the lock and fork inside it
 /// (a smoke test over pool sizes; the deterministic scenario is the test above).
 #[test]
 fn scope_jobs_that_lock_and_fork_inside_isolate_all_complete() {
-    within(
-        WATCHDOG,
-        "scope_jobs_that_lock_and_fork_inside_isolate_all_complete",
-        || {
-            for threads in [1, 2, 3] {
-                let pool = pool(threads);
-                for _ in 0..20 {
-                    let shared = Mutex::new(Vec::new());
-                    pool.scope(|s| {
-                        for i in 0..64u64 {
-                            let shared = &shared;
-                            s.spawn(move |_| {
-                                let mut guard = shared.lock();
-                                let (a, b) = cancelpool::isolate(|| {
-                                    cancelpool::join(
-                                        || i * 2,
-                                        || {
-                                            cancelpool::scope(|s2| s2.spawn(|_| {}));
-                                            i * 2 + 1
-                                        },
-                                    )
-                                });
-                                guard.push(a + b);
+    within(WATCHDOG, "scope jobs locking around isolated forks", || {
+        for threads in [1, 2, 3] {
+            let pool = pool(threads);
+            for _ in 0..20 {
+                let shared = Mutex::new(Vec::new());
+                pool.scope(|s| {
+                    for i in 0..64u64 {
+                        let shared = &shared;
+                        s.spawn(move |_| {
+                            let mut guard = shared.lock();
+                            let (a, b) = cancelpool::isolate(|| {
+                                cancelpool::join(
+                                    || i * 2,
+                                    || {
+                                        cancelpool::scope(|s2| s2.spawn(|_| {}));
+                                        i * 2 + 1
+                                    },
+                                )
                             });
-                        }
-                    });
-                    let mut v = shared.into_inner();
-                    v.sort_unstable();
-                    assert_eq!(v, (0..64u64).map(|i| 4 * i + 1).collect::<Vec<_>>());
-                }
+                            guard.push(a + b);
+                        });
+                    }
+                });
+                let mut v = shared.into_inner();
+                v.sort_unstable();
+                assert_eq!(v, (0..64u64).map(|i| 4 * i + 1).collect::<Vec<_>>());
             }
-        },
-    );
+        }
+    });
 }
 
 #[test]
@@ -143,7 +152,7 @@ fn isolate_returns_the_value() {
 /// After `isolate` returns, the worker steals unrelated work again while it waits.
 #[test]
 fn isolation_ends_when_isolate_returns() {
-    within(WATCHDOG, "isolation_ends_when_isolate_returns", || {
+    within(WATCHDOG, "stealing after isolate", || {
         let pool = pool(2);
         let barrier = Barrier::new(2);
         let (tx, rx) = mpsc::channel::<()>();
@@ -170,5 +179,58 @@ fn isolation_ends_when_isolate_returns() {
             j_thread == waiter
         });
         assert!(ran_on_waiter);
+    });
+}
+
+/// CPU time (user + system) of one thread of this process, in milliseconds.
+#[cfg(target_os = "linux")]
+fn thread_cpu_ms(tid: i32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap();
+    // Fields after the parenthesised command name; utime and stime are fields 14, 15.
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
+        .split_whitespace()
+        .collect();
+    let ticks = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // SAFETY: sysconf has no preconditions.
+    ticks * 1000 / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64
+}
+
+/// P5: a worker waiting inside an isolated region for a half stolen by another worker
+/// should park, even when the injector holds jobs it is not allowed to run.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "BUG: an isolated waiter never parks while the injector is non-empty: \
+            sleep step 4 sees injected jobs, undoes the sleep, and the waiter yield-spins \
+            (registry.rs wait_until_cold passes has_injected_jobs regardless of isolation)"]
+fn an_isolated_waiter_parks_while_the_injector_holds_jobs_it_may_not_run() {
+    within(WATCHDOG, "isolated waiter CPU", || {
+        let pool = pool(2);
+        let barrier = Barrier::new(2);
+        let busy_ms = pool.install(|| {
+            // SAFETY: gettid has no preconditions.
+            let waiter = unsafe { libc::gettid() };
+            let (_, busy_ms) = cancelpool::isolate(|| {
+                cancelpool::join(
+                    || {
+                        barrier.wait(); // `b` runs on the other worker now
+                                        // An unrelated job the waiter may not run (it goes to the
+                                        // injector from inside an isolated region).
+                        pool.spawn(|| {});
+                    },
+                    || {
+                        barrier.wait();
+                        let before = thread_cpu_ms(waiter);
+                        // The measurement window (the workload of this half).
+                        thread::sleep(Duration::from_secs(1));
+                        thread_cpu_ms(waiter) - before
+                    },
+                )
+            });
+            busy_ms
+        });
+        assert!(
+            busy_ms < 100,
+            "the isolated waiter used {busy_ms} ms of CPU in 1 s while waiting"
+        );
     });
 }

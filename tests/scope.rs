@@ -409,41 +409,37 @@ fn submitted_and_spawned_jobs_start_enabled_even_from_a_disabled_section() {
 /// a job forked in a disabled section. The waiting job is enabled again afterwards.
 #[test]
 fn a_disabled_job_run_while_waiting_does_not_leak_into_the_waiting_job() {
-    common::within(
-        WATCHDOG,
-        "a_disabled_job_run_while_waiting_does_not_leak_into_the_waiting_job",
-        || {
-            let pool = pool(2);
-            let barrier = Barrier::new(2);
-            let (tx, rx) = mpsc::channel::<()>();
-            let rx = Mutex::new(rx);
-            let (waiter, enabled_after, (j_enabled, j_thread)) = pool.install(|| {
-                assert!(cancel_enabled());
-                let (_, j) = cancelpool::join(
-                    || barrier.wait(),
-                    || {
-                        barrier.wait(); // now on the other worker: this half was stolen
-                        let _guard = disable_cancel();
-                        // Fork J and block this worker until J ran: only the waiting worker
-                        // can run it.
-                        let (_, j) = cancelpool::join(
-                            || rx.lock().unwrap().recv_timeout(WATCHDOG).unwrap(),
-                            || {
-                                let j = (cancel_enabled(), me());
-                                tx.send(()).unwrap();
-                                j
-                            },
-                        );
-                        j
-                    },
-                );
-                (me(), cancel_enabled(), j)
-            });
-            assert_eq!(j_thread, waiter, "J ran on the waiting worker");
-            assert!(!j_enabled, "J had its own (disabled) state");
-            assert!(enabled_after, "the waiting job's state was restored");
-        },
-    );
+    common::within(WATCHDOG, "C4: disabled job run while waiting", || {
+        let pool = pool(2);
+        let barrier = Barrier::new(2);
+        let (tx, rx) = mpsc::channel::<()>();
+        let rx = Mutex::new(rx);
+        let (waiter, enabled_after, (j_enabled, j_thread)) = pool.install(|| {
+            assert!(cancel_enabled());
+            let (_, j) = cancelpool::join(
+                || barrier.wait(),
+                || {
+                    barrier.wait(); // now on the other worker: this half was stolen
+                    let _guard = disable_cancel();
+                    // Fork J and block this worker until J ran: only the waiting worker
+                    // can run it.
+                    let (_, j) = cancelpool::join(
+                        || rx.lock().unwrap().recv_timeout(WATCHDOG).unwrap(),
+                        || {
+                            let j = (cancel_enabled(), me());
+                            tx.send(()).unwrap();
+                            j
+                        },
+                    );
+                    j
+                },
+            );
+            (me(), cancel_enabled(), j)
+        });
+        assert_eq!(j_thread, waiter, "J ran on the waiting worker");
+        assert!(!j_enabled, "J had its own (disabled) state");
+        assert!(enabled_after, "the waiting job's state was restored");
+    });
 }
 
 /// C4, the other way round, and for the token as well: the waiting job is disabled and
@@ -451,46 +447,41 @@ fn a_disabled_job_run_while_waiting_does_not_leak_into_the_waiting_job() {
 /// (enabled, its own uncancelled token).
 #[test]
 fn an_enabled_job_run_while_waiting_does_not_leak_into_the_waiting_job() {
-    common::within(
-        WATCHDOG,
-        "an_enabled_job_run_while_waiting_does_not_leak_into_the_waiting_job",
-        || {
-            let pool = pool(2);
-            let barrier = Barrier::new(2);
-            let outcome = pool.scope(|s| {
-                s.cancel();
-                let _guard = disable_cancel();
-                let waiter = me();
-                let (_, j) = cancelpool::join(
-                    || barrier.wait(),
-                    || {
-                        barrier.wait(); // stolen: on the other worker
-                                        // Queued on this worker's deque; this worker then blocks in
-                                        // `join_timeout`, so only the waiting worker can run it.
-                        let mut h = cancelpool::submit(|token| {
-                            Ok((
-                                cancel_enabled(),
-                                checkpoint().is_ok() && !current_token().is_cancelled(),
-                                token.is_cancelled(),
-                                me(),
-                            ))
-                        });
-                        h.join_timeout(WATCHDOG).unwrap()
-                    },
-                );
-                let after = (cancel_enabled(), checkpoint().is_ok());
-                drop(_guard);
-                (waiter, j, after, checkpoint().is_err())
-            });
-            let (waiter, (j_enabled, j_ok, j_token_cancelled, j_thread), after, delivered) =
-                outcome;
-            assert_eq!(j_thread, waiter, "J ran on the waiting worker");
-            assert!(
-                j_enabled && j_ok && !j_token_cancelled,
-                "J had its own state and token"
+    common::within(WATCHDOG, "C4: enabled job run while waiting", || {
+        let pool = pool(2);
+        let barrier = Barrier::new(2);
+        let outcome = pool.scope(|s| {
+            s.cancel();
+            let _guard = disable_cancel();
+            let waiter = me();
+            let (_, j) = cancelpool::join(
+                || barrier.wait(),
+                || {
+                    barrier.wait(); // stolen: on the other worker
+                                    // Queued on this worker's deque; this worker then blocks in
+                                    // `join_timeout`, so only the waiting worker can run it.
+                    let mut h = cancelpool::submit(|token| {
+                        Ok((
+                            cancel_enabled(),
+                            checkpoint().is_ok() && !current_token().is_cancelled(),
+                            token.is_cancelled(),
+                            me(),
+                        ))
+                    });
+                    h.join_timeout(WATCHDOG).unwrap()
+                },
             );
-            assert_eq!(after, (false, true), "still disabled after J ran");
-            assert!(delivered, "and still under the cancelled scope token");
-        },
-    );
+            let after = (cancel_enabled(), checkpoint().is_ok());
+            drop(_guard);
+            (waiter, j, after, checkpoint().is_err())
+        });
+        let (waiter, (j_enabled, j_ok, j_token_cancelled, j_thread), after, delivered) = outcome;
+        assert_eq!(j_thread, waiter, "J ran on the waiting worker");
+        assert!(
+            j_enabled && j_ok && !j_token_cancelled,
+            "J had its own state and token"
+        );
+        assert_eq!(after, (false, true), "still disabled after J ran");
+        assert!(delivered, "and still under the cancelled scope token");
+    });
 }

@@ -15,7 +15,7 @@ fn pool(n: usize) -> ThreadPool {
 }
 
 /// Long enough for idle workers to finish spinning and park even on a loaded machine.
-const PARK_LIMIT: Duration = Duration::from_secs(5);
+const PARK_LIMIT: Duration = Duration::from_secs(10);
 
 fn identity_holds(s: &PoolStats) -> bool {
     s.submitted == s.finished + s.cancelled_before_start + s.rejected + s.in_flight

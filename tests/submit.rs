@@ -87,7 +87,7 @@ fn block_the_worker(pool: &ThreadPool) -> mpsc::Sender<()> {
 #[test]
 fn join_returns_the_jobs_result() {
     let pool = pool(2);
-    let data = vec![1, 2, 3];
+    let data: Vec<i32> = (1..=3).collect();
     let h = pool.submit(move |token| {
         token.checkpoint()?;
         Ok(data.iter().sum::<i32>())
@@ -374,7 +374,7 @@ fn submit_after_shutdown_is_rejected_and_nothing_runs() {
 fn joining_a_handle_from_inside_the_pool_does_not_deadlock() {
     common::within(
         Duration::from_secs(5),
-        "joining_a_handle_from_inside_the_pool_does_not_deadlock",
+        "JobHandle::join on the only worker",
         || {
             let pool = pool(1);
             let r = pool.install(|| cancelpool::submit(|_| Ok(5)).join().unwrap());
