@@ -84,3 +84,53 @@ pub(crate) fn within<T: Send + 'static>(
         },
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Helpers of the pool tests.
+
+/// Generous bound for "this must not deadlock" in the pool tests: far above any
+/// legitimate run time, so it fires only on a real hang, never because the machine is
+/// busy.
+pub(crate) const WATCHDOG: Duration = Duration::from_secs(20);
+
+/// The prefix of panic messages the tests raise on purpose.
+pub(crate) const EXPECTED: &str = "expected panic";
+
+/// Installs (once per test binary) a panic hook that stays silent for panics whose
+/// message starts with [`EXPECTED`] and defers to the previous hook otherwise.
+pub(crate) fn quiet_expected_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !panic_message(info.payload()).starts_with(EXPECTED) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The message of a panic payload (`&str` or `String`).
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "<non-string payload>".to_owned())
+}
+
+/// Polls `cond` (yielding between polls) until it holds or `limit` passes; returns
+/// whether it held. For conditions that become true "eventually" by design, such as
+/// idle workers parking; never a substitute for synchronising with a job.
+pub(crate) fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if cond() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        thread::yield_now();
+    }
+}
