@@ -199,9 +199,6 @@ fn thread_cpu_ms(tid: i32) -> u64 {
 /// should park, even when the injector holds jobs it is not allowed to run.
 #[cfg(target_os = "linux")]
 #[test]
-#[ignore = "BUG: an isolated waiter never parks while the injector is non-empty: \
-            sleep step 4 sees injected jobs, undoes the sleep, and the waiter yield-spins \
-            (registry.rs wait_until_cold passes has_injected_jobs regardless of isolation)"]
 fn an_isolated_waiter_parks_while_the_injector_holds_jobs_it_may_not_run() {
     within(WATCHDOG, "isolated waiter CPU", || {
         let pool = pool(2);

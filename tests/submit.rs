@@ -369,8 +369,6 @@ fn submit_after_shutdown_is_rejected_and_nothing_runs() {
 }
 
 #[test]
-#[ignore = "BUG: JobHandle::join on a worker of the same pool blocks the worker without \
-            running other jobs; with every worker so blocked, the queued job never runs"]
 fn joining_a_handle_from_inside_the_pool_does_not_deadlock() {
     common::within(
         Duration::from_secs(5),

@@ -434,7 +434,10 @@ impl WorkerThread {
                 unsafe { self.execute(job) };
                 idle = sleep.start_looking(self.index);
             } else {
-                sleep.no_work_found(&mut idle, latch, || self.registry.has_injected_jobs());
+                let isolated = self.isolation.get() != 0;
+                sleep.no_work_found(&mut idle, latch, isolated, || {
+                    self.registry.has_injected_jobs()
+                });
             }
         }
     }

@@ -28,6 +28,11 @@
 //!    sleepy worker's step-3 CAS fails). If `sleeping > 0`, wakes one worker: locks a
 //!    sleeping worker's mutex, clears `is_blocked`, `sleeping -= 1`, notifies.
 //!
+//! A worker waiting inside an `isolate` region may not run injected jobs: it skips the
+//! injector check of step 4 and blocks as `Isolated`, which step 6 passes over, so a
+//! wake-up meant for new work always reaches a worker that can run it; the isolated
+//! waiter is woken only by the latch it waits for.
+//!
 //! **Why no job is stranded.** For injected work, steps 4 and 5 are a store/fence/load
 //! pair on each side (push, fence, read `sleeping` — vs — `sleeping += 1`, fence, read
 //! injector): one of the two reads sees the other's write, so either the poster wakes
@@ -75,8 +80,19 @@ fn is_sleepy(jec: usize) -> bool {
     jec & 1 == 1
 }
 
+/// The blocked state of one worker, under its sleep mutex.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Blocked {
+    No,
+    /// Blocked; any new work may wake it.
+    Yes,
+    /// Blocked while waiting inside an isolated region: it may not take new work from
+    /// other queues, so only the latch it waits for wakes it (`wake_specific`).
+    Isolated,
+}
+
 struct WorkerSleep {
-    is_blocked: Mutex<bool>,
+    is_blocked: Mutex<Blocked>,
     cond: Condvar,
 }
 
@@ -105,7 +121,7 @@ impl Sleep {
             workers: (0..n_workers)
                 .map(|_| {
                     CachePadded::new(WorkerSleep {
-                        is_blocked: Mutex::new(false),
+                        is_blocked: Mutex::new(Blocked::No),
                         cond: Condvar::new(),
                     })
                 })
@@ -128,10 +144,14 @@ impl Sleep {
     }
 
     /// Called after each failed search; may block (steps 1–4).
+    /// `isolated`: the worker waits inside an isolated region and may not run
+    /// injected jobs, so it neither looks at the injector nor takes a wake-up meant
+    /// for new work.
     pub(crate) fn no_work_found(
         &self,
         idle: &mut IdleState,
         latch: &CoreLatch,
+        isolated: bool,
         has_injected_jobs: impl FnOnce() -> bool,
     ) {
         if idle.rounds < ROUNDS_UNTIL_SLEEPY {
@@ -145,7 +165,7 @@ impl Sleep {
             idle.rounds += 1;
             crate::sync::thread::yield_now();
         } else {
-            self.sleep(idle, latch, has_injected_jobs);
+            self.sleep(idle, latch, isolated, has_injected_jobs);
         }
     }
 
@@ -172,6 +192,7 @@ impl Sleep {
         &self,
         idle: &mut IdleState,
         latch: &CoreLatch,
+        isolated: bool,
         has_injected_jobs: impl FnOnce() -> bool,
     ) {
         if !latch.get_sleepy() {
@@ -203,12 +224,16 @@ impl Sleep {
         }
         // Step 4: pairs with the poster's fence in `new_injected_jobs`.
         fence(Ordering::SeqCst);
-        if has_injected_jobs() {
+        if !isolated && has_injected_jobs() {
             // SeqCst: as above; we undo our own increment.
             self.counters.fetch_sub(ONE_SLEEPING, Ordering::SeqCst);
         } else {
-            *is_blocked = true;
-            while *is_blocked {
+            *is_blocked = if isolated {
+                Blocked::Isolated
+            } else {
+                Blocked::Yes
+            };
+            while *is_blocked != Blocked::No {
                 worker.cond.wait(&mut is_blocked);
             }
         }
@@ -254,10 +279,11 @@ impl Sleep {
         }
     }
 
+    /// Wakes one worker that may take new work (not an isolated waiter).
     #[cold]
     fn wake_any(&self) {
         for index in 0..self.workers.len() {
-            if self.wake_specific(index) {
+            if self.wake(index, false) {
                 return;
             }
         }
@@ -265,10 +291,19 @@ impl Sleep {
 
     /// Wakes worker `index` if it is blocked; true if it was.
     pub(crate) fn wake_specific(&self, index: usize) -> bool {
+        self.wake(index, true)
+    }
+
+    fn wake(&self, index: usize, even_isolated: bool) -> bool {
         let worker = &self.workers[index];
         let mut is_blocked = worker.is_blocked.lock();
-        if *is_blocked {
-            *is_blocked = false;
+        let wake = match *is_blocked {
+            Blocked::No => false,
+            Blocked::Yes => true,
+            Blocked::Isolated => even_isolated,
+        };
+        if wake {
+            *is_blocked = Blocked::No;
             // SeqCst: the decrement belongs to the same total order as step 3.
             self.counters.fetch_sub(ONE_SLEEPING, Ordering::SeqCst);
             worker.cond.notify_one();

@@ -35,6 +35,7 @@ use std::ptr::NonNull;
 use std::time::{Duration, Instant};
 
 use super::job::{JobHeader, JobRef};
+use super::latch::CoreLatch;
 use super::registry::{Registry, WorkerThread};
 use super::thread_pool::push_detached;
 use crate::cancel::node::NodeRef;
@@ -158,6 +159,12 @@ impl From<Cancelled> for JobError {
 struct JobShared<T> {
     state: AtomicUsize,
     result: UnsafeCell<Option<Result<T, JobError>>>,
+    /// Set after `DONE`, for a handle joined on a worker of the same pool: that worker
+    /// waits on it while running other jobs (so joining inside the pool cannot
+    /// deadlock), and the completer wakes it through the sleep module.
+    latch: CoreLatch,
+    /// The index + 1 of the worker waiting on `latch` (0: none).
+    waiter: AtomicUsize,
 }
 
 /// The payload of a submitted job's token node.
@@ -200,10 +207,13 @@ unsafe impl<F: Send, T: Send> Sync for SubmitJob<F, T> {}
 pub struct JobHandle<T> {
     node: NodeRef,
     shared: NonNull<JobShared<T>>,
+    /// The pool the job was submitted to; compared, never dereferenced.
+    registry: *const Registry,
     _marker: PhantomData<T>,
 }
 
-// SAFETY: the handle only reads the result after `DONE` (Acquire) and `T: Send`.
+// SAFETY: the handle only reads the result after `DONE` (Acquire) and `T: Send`; the
+// registry pointer is only compared.
 unsafe impl<T: Send> Send for JobHandle<T> {}
 // SAFETY: `&JobHandle` gives no access to `T` (only `cancel`, `token`, state queries).
 unsafe impl<T: Send> Sync for JobHandle<T> {}
@@ -242,6 +252,8 @@ where
         shared: JobShared::<T> {
             state: AtomicUsize::new(QUEUED),
             result: UnsafeCell::new(None),
+            latch: CoreLatch::new(),
+            waiter: AtomicUsize::new(0),
         },
         func: UnsafeCell::new(Some(f)),
     };
@@ -252,6 +264,7 @@ where
     let handle = JobHandle {
         node: node.clone(),
         shared,
+        registry: &**registry,
         _marker: PhantomData,
     };
     match registry.admit() {
@@ -339,6 +352,12 @@ where
         let _inner = node.lock();
         node.cond().notify_all();
     }
+    // SAFETY: the job's memory lives until `token` drops below.
+    if unsafe { CoreLatch::set_raw(&job.shared.latch) } {
+        // Acquire: pairs with the waiter's Release store of its index.
+        let waiter = job.shared.waiter.load(Ordering::Acquire);
+        worker.registry.sleep.wake_specific(waiter - 1);
+    }
 }
 
 impl<T> JobHandle<T> {
@@ -399,6 +418,9 @@ impl<T> JobHandle<T> {
 
     /// Waits for the job and returns its result.
     ///
+    /// Called on a worker of the job's own pool, the worker runs other jobs (perhaps
+    /// this one) while it waits, so joining inside the pool cannot deadlock it.
+    ///
     /// # Example
     ///
     /// ```
@@ -412,7 +434,8 @@ impl<T> JobHandle<T> {
 
     /// Waits at most `timeout`. On time-out returns `Err(JobError::TimedOut)` and the
     /// handle stays usable; otherwise returns the result (later calls then return
-    /// `Err(JobError::AlreadyJoined)`).
+    /// `Err(JobError::AlreadyJoined)`). Unlike [`join`](Self::join), it blocks its
+    /// thread even on a pool worker (for at most `timeout`).
     ///
     /// # Example
     ///
@@ -459,6 +482,21 @@ impl<T> JobHandle<T> {
         // Acquire: pairs with the worker's Release swap to `DONE`.
         if state.load(Ordering::Acquire) & STATE >= DONE {
             return true;
+        }
+        let worker = WorkerThread::current();
+        if deadline.is_none() && !worker.is_null() {
+            // SAFETY: registry invariant 2.
+            let worker = unsafe { &*worker };
+            if std::ptr::eq(&*worker.registry, self.registry) {
+                // A worker of the job's own pool: run other jobs (perhaps this one)
+                // until the job is done, instead of blocking its thread.
+                // Release: the completer reads the index after its latch swap.
+                self.shared()
+                    .waiter
+                    .store(worker.index + 1, Ordering::Release);
+                worker.wait_until(&self.shared().latch);
+                return true;
+            }
         }
         let mut inner = self.node.lock();
         loop {
