@@ -691,6 +691,10 @@ fn main() {
         }
     }
     let cfg = if quick { Config::QUICK } else { Config::FULL };
+    // Other processes' load decides the latency tails on a shared VM: say what it was.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split_whitespace().next().unwrap_or("?");
+    let cpus = thread::available_parallelism().map_or(0, |n| n.get());
     let start = Instant::now();
     let mut rows = Vec::new();
     for (name, section) in SECTIONS {
@@ -700,6 +704,7 @@ fn main() {
             eprintln!("compare: {name} took {:.1} s", t.elapsed().as_secs_f64());
         }
     }
+    println!("compare: 1-min load average {load} on {cpus} CPUs when it started\n");
     print_table(&rows);
     eprintln!(
         "compare: {} rows in {:.1} s ({})",
