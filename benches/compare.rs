@@ -362,8 +362,13 @@ fn checkpoint_2_threads_rows(cfg: &Config, rows: &mut Vec<Row>) {
     let check_token = || black_box(&token).checkpoint().is_err();
     let check_flag = || black_box(&flag).load(Ordering::Acquire);
     let check_tokio = || black_box(&tokio).is_cancelled();
+    // What a pool does when jobs take clones of a shared token: reference-count writes.
+    let churn_token = || {
+        drop(black_box(token.clone()));
+        false
+    };
     // The poller's on-CPU fraction of each sample, per variant.
-    let overlap: [RefCell<Vec<f64>>; 3] = Default::default();
+    let overlap: [RefCell<Vec<f64>>; 4] = Default::default();
     let sample = |i: usize, (ns, on_cpu): (f64, f64)| {
         overlap[i].borrow_mut().push(on_cpu);
         ns
@@ -380,6 +385,10 @@ fn checkpoint_2_threads_rows(cfg: &Config, rows: &mut Vec<Row>) {
         (
             "tokio-util is_cancelled, 2 threads",
             Box::new(|| sample(2, with_poller(check_tokio, || per_op(n, check_tokio)))),
+        ),
+        (
+            "token.checkpoint, other thread clones + drops the token",
+            Box::new(|| sample(3, with_poller(churn_token, || per_op(n, check_token)))),
         ),
     ];
     let s = interleaved(cfg.samples, &mut variants);
@@ -403,7 +412,7 @@ fn checkpoint_2_threads_rows(cfg: &Config, rows: &mut Vec<Row>) {
         }
     };
     let (ours, ours_kept) = figure(0);
-    for (i, (peer, _)) in variants.iter().enumerate().skip(1) {
+    for (i, (peer, _)) in variants.iter().enumerate().take(3).skip(1) {
         let (theirs, kept) = figure(i);
         rows.push(Row::new(
             format!(
@@ -416,6 +425,19 @@ fn checkpoint_2_threads_rows(cfg: &Config, rows: &mut Vec<Row>) {
             CHECK_BAR,
         ));
     }
+    // The flag shares a cache line with the reference count: a thread that clones and
+    // drops the token makes every check of the other thread miss.
+    let (churn, churn_kept) = figure(3);
+    rows.push(Row::new(
+        format!(
+            "checkpoint while another thread clones + drops the same token (samples with \
+             both threads on a CPU: {churn_kept} vs {ours_kept})"
+        ),
+        churn,
+        "the same, other thread only checks",
+        ours,
+        CHECK_BAR,
+    ));
 }
 
 fn guard_rows(cfg: &Config, rows: &mut Vec<Row>) {
