@@ -54,12 +54,12 @@ use crate::util::slab::{Key, Slab};
 pub(crate) type Callback = Box<dyn FnOnce() + Send>;
 
 /// The shared state of one cancellation scope.
+#[repr(C)]
 pub(crate) struct Node {
-    /// Strong references: tokens, sources, callback guards, job references.
-    refs: AtomicUsize,
-    /// `CancelSource` handles alive; at zero the node's deadline is removed (C10).
-    sources: AtomicUsize,
     /// The request flag read by `is_cancelled` with one Acquire load (invariant 2).
+    /// First, and `refs` last: the fields between keep them at least 64 bytes apart, so
+    /// threads that clone and drop a token do not slow down those that check it (a unit
+    /// test holds the distance).
     cancelled: AtomicBool,
     /// Frees the `NodeBox<P>` this header starts.
     drop_box: unsafe fn(NonNull<Node>),
@@ -69,6 +69,10 @@ pub(crate) struct Node {
     inner: Mutex<Inner>,
     /// Notified (under `inner`) when the node is cancelled and when a callback finishes.
     cond: Condvar,
+    /// `CancelSource` handles alive; at zero the node's deadline is removed (C10).
+    sources: AtomicUsize,
+    /// Strong references: tokens, sources, callback guards, job references.
+    refs: AtomicUsize,
 }
 
 /// State guarded by `Node::inner`. Kept small: most nodes (a submitted job's, a
@@ -482,6 +486,13 @@ impl Node {
         Ok(inner.extras().callbacks.insert(callback))
     }
 
+    /// Unregisters `key` if it has not started; never waits. Returns the callback if it
+    /// had not run.
+    pub(crate) fn unregister_nowait(&self, key: Key) -> Option<Callback> {
+        let mut inner = self.inner.lock();
+        inner.extras.as_mut().and_then(|e| e.callbacks.remove(key))
+    }
+
     /// True if the callback under `key` is registered and has not started.
     pub(crate) fn is_registered(&self, key: Key) -> bool {
         self.inner
@@ -540,6 +551,13 @@ mod tests {
         // a `Node`; keep the header within two cache lines.
         let size = std::mem::size_of::<Node>();
         assert!(size <= 96, "Node grew to {size} bytes");
+    }
+
+    #[test]
+    fn the_flag_and_the_reference_count_are_a_cache_line_apart() {
+        let flag = std::mem::offset_of!(Node, cancelled);
+        let refs = std::mem::offset_of!(Node, refs);
+        assert!(refs - flag >= 64, "flag at {flag}, refs at {refs}");
     }
 
     #[test]

@@ -238,7 +238,7 @@ impl Drop for DisableGuard {
         CONTEXT.with(|c| {
             let mut ctx = c.get();
             debug_assert!(ctx.disabled > 0, "DisableGuard dropped in another job");
-            ctx.disabled = ctx.disabled.saturating_sub(1);
+            ctx.disabled -= 1;
             c.set(ctx);
         });
     }

@@ -22,9 +22,14 @@
 //!    few times, then hands a [`Retry`] to the timer thread, which retries with backoff
 //!    until the poke succeeds or the waiter leaves.
 //! 4. The waiter, leaving, first *disarms* the retry (under the retry's own small lock,
-//!    which is never held while blocking), then drops the callback guard (which waits
-//!    for a poke running on another thread). After that no thread touches `M` or the
-//!    condvar on its behalf, so the borrowed references the poke uses stay valid.
+//!    which is never held while blocking). After that no thread touches `M` or the
+//!    condvar on its behalf, so the borrowed references the poke uses stay valid; the
+//!    callback itself owns all it touches, so the waiter unregisters it without waiting
+//!    for a poke that is still returning.
+//!
+//! A successful poke notifies while it holds `M` (the parked waiter is requeued onto
+//! `M`), then disarms the retry and releases the retry lock, and unlocks `M` last: the
+//! waiter wakes once, when `M` is free, and finds nothing else to wait for.
 //!
 //! Under loom there is no timer thread: the retry runs on a model thread of its own.
 
@@ -51,18 +56,18 @@ pub(crate) struct Retry {
 impl Retry {
     /// Runs the poke unless disarmed; true when nothing more is needed.
     pub(crate) fn poke_once(&self) -> bool {
-        let mut slot = self.poke.lock();
-        match *slot {
-            None => true,
-            Some(poke) => {
-                if poke.wake() {
-                    *slot = None;
-                    true
-                } else {
-                    false
-                }
+        let slot = self.poke.lock();
+        let Some(poke) = *slot else { return true };
+        // Step 2b: on success the poke notifies while holding the waiter's mutex, then
+        // calls `release` (disarm + unlock this slot), and unlocks the waiter's mutex
+        // last. The waiter, requeued onto its mutex, wakes once — when we unlock it — and
+        // then finds the slot free: no second wake-up on the slot lock.
+        let mut slot = Some(slot);
+        poke.wake(&mut || {
+            if let Some(mut slot) = slot.take() {
+                *slot = None;
             }
-        }
+        })
     }
 
     fn disarm(&self) {
@@ -226,14 +231,19 @@ struct Leave<'a> {
 impl Drop for Leave<'_> {
     fn drop(&mut self) {
         self.retry.disarm();
-        drop(self.callback.take());
+        // Disarmed, the callback touches nothing borrowed (it owns its `Arc<Retry>`),
+        // so there is no need to wait for a poke that is still returning.
+        if let Some(callback) = self.callback.take() {
+            callback.unregister_without_waiting();
+        }
     }
 }
 
 /// What a poke needs: the waiter's mutex and condvar.
 pub(crate) trait Wake: Sync {
-    /// Step 2: true if the waiter is now certain to see the request.
-    fn wake(&self) -> bool;
+    /// Step 2: true if the waiter is now certain to see the request; then `release`
+    /// has been called while the waiter's mutex was still held.
+    fn wake(&self, release: &mut dyn FnMut()) -> bool;
 }
 
 struct WakeTarget<'a, T: ?Sized> {
@@ -246,17 +256,22 @@ struct WakeTarget<'a, T: ?Sized> {
 unsafe impl<T: ?Sized> Sync for WakeTarget<'_, T> {}
 
 impl<T: ?Sized> Wake for WakeTarget<'_, T> {
-    fn wake(&self) -> bool {
-        try_wake(self.mutex, self.condvar)
+    fn wake(&self, release: &mut dyn FnMut()) -> bool {
+        try_wake(self.mutex, self.condvar, release)
     }
 }
 
 /// Step 2: true if the waiter is now certain to see the request.
-fn try_wake<T: ?Sized>(mutex: &Mutex<T>, condvar: &Condvar) -> bool {
+///
+/// If `try_lock` succeeds the waiter is parked in `cv.wait` (it cannot be inside
+/// `wait_while` without holding the mutex otherwise), so it cannot leave — nor free the
+/// mutex — before we unlock it, which is the last thing done here.
+fn try_wake<T: ?Sized>(mutex: &Mutex<T>, condvar: &Condvar, release: &mut dyn FnMut()) -> bool {
     match mutex.try_lock() {
         Some(held) => {
-            drop(held);
             condvar.notify_all();
+            release();
+            drop(held);
             true
         }
         None => {
