@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::hint::black_box;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -14,52 +12,8 @@ use std::time::Duration;
 use cancelpool::{ThreadPool, ThreadPoolBuilder};
 use common::{within, EXPECTED, WATCHDOG};
 
-// ---------------------------------------------------------------------------------------
-// A counting allocator: counts allocations made on threads that opted in (the workers of
-// the pool under measurement, through their start handler) while `MEASURING` is set.
-// Other tests of this binary run concurrently on threads that did not opt in.
-
-struct CountingAlloc;
-
-static MEASURING: AtomicBool = AtomicBool::new(false);
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-std::thread_local! {
-    static COUNTED_THREAD: Cell<bool> = const { Cell::new(false) };
-}
-
-fn note_allocation() {
-    if MEASURING.load(Ordering::SeqCst) && COUNTED_THREAD.try_with(Cell::get).unwrap_or(false) {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-// SAFETY: forwards every call unchanged to the system allocator; the bookkeeping neither
-// allocates nor touches the memory.
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_allocation();
-        // SAFETY: forwarded contract.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note_allocation();
-        // SAFETY: forwarded contract.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_allocation();
-        // SAFETY: forwarded contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded contract.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: CountingAlloc = CountingAlloc;
+static ALLOC: common::CountingAlloc = common::CountingAlloc;
 
 // ---------------------------------------------------------------------------------------
 
@@ -272,7 +226,7 @@ fn join_context_reports_a_stolen_half_as_migrated() {
 fn join_does_not_allocate_in_a_warmed_up_pool() {
     let pool = ThreadPoolBuilder::new()
         .num_threads(2)
-        .start_handler(|_| COUNTED_THREAD.with(|c| c.set(true)))
+        .start_handler(|_| common::opt_in_this_thread())
         .build()
         .unwrap();
     let trivial = || {
@@ -300,11 +254,8 @@ fn join_does_not_allocate_in_a_warmed_up_pool() {
     let allocations = Arc::new(AtomicUsize::new(0));
     for work in [&trivial as &(dyn Fn() + Sync), &nested, &stolen] {
         pool.install(|| {
-            ALLOCATIONS.store(0, Ordering::SeqCst);
-            MEASURING.store(true, Ordering::SeqCst);
-            work();
-            MEASURING.store(false, Ordering::SeqCst);
-            allocations.fetch_add(ALLOCATIONS.load(Ordering::SeqCst), Ordering::SeqCst);
+            let ((), n) = common::opted_in_allocations_during(work);
+            allocations.fetch_add(n, Ordering::SeqCst);
         });
     }
     let stolen = pool.stats().stolen - stolen_before;

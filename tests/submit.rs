@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
@@ -13,57 +11,10 @@ use std::time::Duration;
 use cancelpool::{Cancelled, JobError, JobHandle, ThreadPool, ThreadPoolBuilder};
 use common::{EXPECTED, WATCHDOG};
 
-// ---------------------------------------------------------------------------------------
-// A counting allocator: counts the allocations of the current thread while it measures.
-
-struct CountingAlloc;
-
-std::thread_local! {
-    static MEASURING: Cell<bool> = const { Cell::new(false) };
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note_allocation() {
-    if MEASURING.try_with(Cell::get).unwrap_or(false) {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-    }
-}
-
-/// Runs `f` and returns its result and how many allocations this thread made in it.
-fn allocations_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    ALLOCATIONS.with(|n| n.set(0));
-    MEASURING.with(|m| m.set(true));
-    let r = f();
-    MEASURING.with(|m| m.set(false));
-    (r, ALLOCATIONS.with(Cell::get))
-}
-
-// SAFETY: forwards every call unchanged to the system allocator; the bookkeeping uses
-// const thread-locals without destructors, which neither allocate nor re-enter.
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_allocation();
-        // SAFETY: forwarded contract.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note_allocation();
-        // SAFETY: forwarded contract.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_allocation();
-        // SAFETY: forwarded contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded contract.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: CountingAlloc = CountingAlloc;
+static ALLOC: common::CountingAlloc = common::CountingAlloc;
+
+use common::allocations_during;
 
 // ---------------------------------------------------------------------------------------
 
