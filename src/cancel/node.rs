@@ -529,6 +529,21 @@ impl std::fmt::Debug for NodeRef {
 }
 
 impl Node {
+    /// True if `ancestor` is this node or one of its ancestors. Walks the parent chain
+    /// (O(depth)); used only off the hot path (shutdown's "am I inside this pool?").
+    pub(crate) fn descends_from(&self, ancestor: &Node) -> bool {
+        let mut cur: &Node = self;
+        loop {
+            if std::ptr::eq(cur, ancestor) {
+                return true;
+            }
+            match cur.parent.as_ref() {
+                Some((p, _)) => cur = p,
+                None => return false,
+            }
+        }
+    }
+
     /// Distance to the root (for `Debug`).
     fn depth(&self) -> usize {
         let mut depth = 0;

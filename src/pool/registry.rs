@@ -465,6 +465,8 @@ pub(crate) fn main_loop(worker: Worker<JobRef>, registry: Arc<Registry>, index: 
     };
     WORKER.with(|w| w.set(&this));
     let registry = &*this.registry;
+    // Declared after `this`, so dropped first: the registry is alive when it fires.
+    let _stopped = StopOnExit(&registry.infos[index].stopped);
     if let Some(handler) = &registry.start_handler {
         if let Err(payload) =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(index)))
@@ -481,8 +483,19 @@ pub(crate) fn main_loop(worker: Worker<JobRef>, registry: Arc<Registry>, index: 
             report_panic(payload);
         }
     }
-    WORKER.with(|w| w.set(ptr::null()));
-    // Last touch of the registry by this thread: `shutdown_timeout` waits for it.
-    // SAFETY: the registry is alive (we hold an `Arc`), and so is the latch.
-    unsafe { super::latch::Latch::set(&registry.infos[index].stopped) };
+}
+
+/// Leaves the worker state and sets the worker's `stopped` latch when `main_loop` ends —
+/// also if something unwinds out of it (jobs, handlers and discards are caught, so this
+/// is a safety net): a shutdown waiting for the latch can never hang on a dead worker.
+struct StopOnExit<'a>(&'a LockLatch);
+
+impl Drop for StopOnExit<'_> {
+    fn drop(&mut self) {
+        WORKER.with(|w| w.set(ptr::null()));
+        // Last touch of the registry by this thread: `shutdown_timeout` waits for it.
+        // SAFETY: the registry is alive (`main_loop`'s `WorkerThread` holds an `Arc` and
+        // is dropped after this guard), and so is the latch.
+        unsafe { super::latch::Latch::set(self.0) };
+    }
 }

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 
 use super::job::{JobHeader, JobRef};
 use super::latch::CoreLatch;
-use super::registry::{Registry, WorkerThread};
+use super::registry::{report_panic, Registry, WorkerThread};
 use super::thread_pool::push_detached;
 use crate::cancel::node::NodeRef;
 use crate::cancel::state::{self, Context};
@@ -317,7 +317,11 @@ where
     // SAFETY: jobs run on workers (registry invariant 2).
     let worker = unsafe { &*worker };
     let result = if token.is_cancelled() {
-        drop(func);
+        // A panicking destructor of the closure's captures must not unwind into the
+        // worker loop (the worker would die and the handle never see `DONE`).
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(func))) {
+            report_panic(payload);
+        }
         worker.count(|c| &c.cancelled_before_start);
         Err(JobError::Cancelled)
     } else {
@@ -357,6 +361,11 @@ where
         // Acquire: pairs with the waiter's Release store of its index.
         let waiter = job.shared.waiter.load(Ordering::Acquire);
         worker.registry.sleep.wake_specific(waiter - 1);
+    }
+    // If the handle is gone, this is the last reference: it frees the job with its
+    // result, whose destructor may panic; report that instead of unwinding the worker.
+    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(token))) {
+        report_panic(payload);
     }
 }
 
