@@ -131,6 +131,8 @@ pub mod cancel;
 pub mod iter;
 pub mod pool;
 pub mod prelude;
+#[cfg(all(feature = "signal", unix, not(loom)))]
+pub mod signal;
 pub mod sync;
 mod util;
 
@@ -145,3 +147,5 @@ pub use pool::{
     spawn, submit, BuildError, FnContext, JobError, JobHandle, PoolStats, Scope, ShutdownError,
     ThreadPool, ThreadPoolBuilder, MAX_THREADS,
 };
+#[cfg(all(feature = "signal", unix, not(loom)))]
+pub use signal::{cancel_on_signals, cancel_source_on_signals, SignalGuard};

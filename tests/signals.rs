@@ -39,10 +39,7 @@ mod linux {
             sa.sa_sigaction = on_usr1 as extern "C" fn(libc::c_int) as libc::sighandler_t;
             libc::sigemptyset(&mut sa.sa_mask);
             sa.sa_flags = libc::SA_RESTART;
-            assert_eq!(
-                libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut()),
-                0
-            );
+            assert_eq!(libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut()), 0);
         }
     }
 
@@ -57,10 +54,7 @@ mod linux {
             } else {
                 libc::SIG_UNBLOCK
             };
-            assert_eq!(
-                libc::pthread_sigmask(how, &set, std::ptr::null_mut()),
-                0
-            );
+            assert_eq!(libc::pthread_sigmask(how, &set, std::ptr::null_mut()), 0);
         }
     }
 
