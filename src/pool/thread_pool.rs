@@ -467,10 +467,8 @@ impl ThreadPool {
             }
             let stopped = &registry.infos[h.index].stopped;
             let done = match deadline {
-                None => {
-                    stopped.wait();
-                    true
-                }
+                // Without a deadline, `join` itself is the wait (one wake-up, not two).
+                None => true,
                 #[cfg(not(loom))]
                 Some(deadline) => stopped.wait_until(deadline),
                 #[cfg(loom)]
@@ -481,9 +479,10 @@ impl ThreadPool {
             };
             if done {
                 if let Some(handle) = h.handle.take() {
-                    // The thread has set `stopped` as its last act: this returns promptly,
-                    // after its thread-local destructors ran. A worker never unwinds (jobs
-                    // and handlers are caught), so there is no panic to report.
+                    // With a deadline, the thread has set `stopped` as its last act: this
+                    // returns promptly. Either way it returns after the thread's
+                    // thread-local destructors ran. A worker never unwinds (jobs and
+                    // handlers are caught), so there is no panic to report.
                     let _ = handle.join();
                 }
             } else {
