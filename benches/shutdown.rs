@@ -8,6 +8,9 @@
 //! per-call medians and p90 of the same workloads, side by side (BENCHMARKS.md).
 //! `cargo bench --bench shutdown`
 
+// `criterion_group!` generates an undocumented `pub fn`.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};

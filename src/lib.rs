@@ -68,6 +68,9 @@
 //! handles report [`JobError::Cancelled`]); the `*_timeout` forms name the workers still
 //! running. Dropping a pool is `shutdown_now`. After shutdown, submissions are
 //! [`JobError::Rejected`]; [`ThreadPool::stats`] accounts for every detached job.
+//! With the feature `signal` (unix), `cancel_on_signals(&pool)` cancels a pool's jobs
+//! on SIGINT/SIGTERM so that a program can clean up and exit normally
+//! (`examples/graceful.rs`).
 //!
 //! ## Migrating from rayon
 //!

@@ -550,7 +550,8 @@ pub enum ShutdownError {
         /// Jobs discarded before they started (for `shutdown_now_timeout`).
         discarded: usize,
     },
-    /// Called from inside one of the pool's own jobs: the pool is closed (and, for
+    /// Called from inside one of the pool's own jobs (or from work such a job waits for
+    /// on another pool, e.g. in `other.install`): the pool is closed (and, for
     /// `shutdown_now`, cancelled) and its workers exit after their current jobs, but a
     /// thread cannot join itself. A later shutdown from outside, or `Drop`, joins them.
     InsidePool {
