@@ -9,9 +9,16 @@
 //! turn — A B C A B C … — so that drift of a shared VM hits them alike. Ratios are
 //! cancelpool / peer: below 1 means cancelpool is faster.
 //!
+//! Pool and parallel-iterator rows run both libraries on pools of 2 workers (unless the
+//! row says otherwise), and every parallel sample starts with a short parallel warm-up
+//! phase on its own pool (`warm_cp`, `warm_rayon`): a parallel phase right after a
+//! single-threaded one runs 1.3–1.7× slower on these VMs. The allocation rows count heap
+//! allocations with a counting `#[global_allocator]` that counts only while a row
+//! measures (one relaxed load per allocation otherwise, for every row alike).
+//!
 //! Adding rows: write `fn my_rows(cfg: &Config, rows: &mut Vec<Row>)` with the helpers
-//! below (`per_op`, `interleaved`, `Fig::time`, `Fig::latency`, `Bar`) and list it in
-//! [`SECTIONS`]. Linux/glibc only (see `common`).
+//! below (`per_op`, `interleaved`, `time_ns`, `Fig::time`, `Fig::latency`, `Bar`) and
+//! list it in [`SECTIONS`]. Linux/glibc only (see `common`).
 
 mod common;
 
@@ -67,8 +74,10 @@ struct Config {
     jobs: usize,
     /// Samples per variant of the job-throughput sections.
     job_samples: usize,
-    /// Elements of the `sum` and `find_any` inputs.
+    /// Elements of the `sum` input.
     sum_len: usize,
+    /// Length of the `find_any` range.
+    find_len: usize,
     /// Elements of the `map` + `collect` input.
     map_len: usize,
     /// Rounds per variant of the idle-shutdown section.
@@ -87,6 +96,7 @@ impl Config {
         jobs: 200_000,
         job_samples: 5,
         sum_len: 10_000_000,
+        find_len: 10_000_000,
         map_len: 2_000_000,
         shutdown_rounds: 40,
         busy_rounds: 8,
@@ -96,13 +106,14 @@ impl Config {
         samples: 41,
         wake_rounds: 6000,
         stop_rounds: 1500,
-        par_samples: 15,
+        par_samples: 11,
         jobs: 1_000_000,
-        job_samples: 7,
+        job_samples: 5,
         sum_len: 100_000_000,
+        find_len: 50_000_000,
         map_len: 10_000_000,
         shutdown_rounds: 200,
-        busy_rounds: 30,
+        busy_rounds: 20,
     };
 }
 
@@ -1514,7 +1525,7 @@ fn par_map_collect_rows(cfg: &Config, rows: &mut Vec<Row>) {
 }
 
 fn par_find_any_rows(cfg: &Config, rows: &mut Vec<Row>) {
-    let n = cfg.sum_len as u64;
+    let n = cfg.find_len as u64;
     let target = n - n / 1000;
     let cp = cp_pool(2);
     let ry = rayon_pool(2);
