@@ -9,19 +9,28 @@
 //! turn — A B C A B C … — so that drift of a shared VM hits them alike. Ratios are
 //! cancelpool / peer: below 1 means cancelpool is faster.
 //!
+//! Pool and parallel-iterator rows run both libraries on pools of 2 workers (unless the
+//! row says otherwise), and every parallel sample starts with a short parallel warm-up
+//! phase on its own pool (`warm_cp`, `warm_rayon`): a parallel phase right after a
+//! single-threaded one runs 1.3–1.7× slower on these VMs. The allocation rows count heap
+//! allocations with a counting `#[global_allocator]` that counts only while a row
+//! measures (one relaxed load per allocation otherwise, for every row alike).
+//!
 //! Adding rows: write `fn my_rows(cfg: &Config, rows: &mut Vec<Row>)` with the helpers
-//! below (`per_op`, `interleaved`, `Fig::time`, `Fig::latency`, `Bar`) and list it in
-//! [`SECTIONS`]. Linux/glibc only (see `common`).
+//! below (`per_op`, `interleaved`, `time_ns`, `Fig::time`, `Fig::latency`, `Bar`) and
+//! list it in [`SECTIONS`]. Linux/glibc only (see `common`).
 
 mod common;
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::RefCell;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar as StdCondvar, Mutex as StdMutex};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use cancelpool::{CancelSource, Cancelled, Interest};
+use cancelpool::{CancelSource, Cancelled, Interest, JobError, JobHandle};
 use common::{ffi, gettid, wait_until_blocked, Scenario, Waiter};
 
 /// A section measures its workloads and appends their rows.
@@ -34,6 +43,16 @@ const SECTIONS: &[(&str, Section)] = &[
     ("guard", guard_rows),
     ("wake", wake_rows),
     ("stop-thread", stop_thread_rows),
+    ("join", join_rows),
+    ("fib-cutoff", fib_cutoff_rows),
+    ("scope-spawn", scope_spawn_rows),
+    ("spawn-submit", spawn_submit_rows),
+    ("alloc", alloc_rows),
+    ("par-sum", par_sum_rows),
+    ("par-map-collect", par_map_collect_rows),
+    ("par-find-any", par_find_any_rows),
+    ("shutdown", shutdown_rows),
+    ("shutdown-now-busy", shutdown_now_rows),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -49,6 +68,22 @@ struct Config {
     wake_rounds: usize,
     /// Threads stopped per stop-a-thread scenario.
     stop_rounds: usize,
+    /// Samples per variant of the fork-join and parallel-iterator sections.
+    par_samples: usize,
+    /// Jobs per sample of the job-throughput sections (`scope`/`spawn`/`submit`).
+    jobs: usize,
+    /// Samples per variant of the job-throughput sections.
+    job_samples: usize,
+    /// Elements of the `sum` input.
+    sum_len: usize,
+    /// Length of the `find_any` range.
+    find_len: usize,
+    /// Elements of the `map` + `collect` input.
+    map_len: usize,
+    /// Rounds per variant of the idle-shutdown section.
+    shutdown_rounds: usize,
+    /// Rounds per variant of the busy-shutdown section (8 spinning threads each).
+    busy_rounds: usize,
 }
 
 impl Config {
@@ -57,12 +92,28 @@ impl Config {
         samples: 15,
         wake_rounds: 1500,
         stop_rounds: 300,
+        par_samples: 7,
+        jobs: 200_000,
+        job_samples: 5,
+        sum_len: 10_000_000,
+        find_len: 10_000_000,
+        map_len: 2_000_000,
+        shutdown_rounds: 40,
+        busy_rounds: 8,
     };
     const FULL: Config = Config {
         ops: 2_000_000,
         samples: 41,
         wake_rounds: 6000,
         stop_rounds: 1500,
+        par_samples: 11,
+        jobs: 1_000_000,
+        job_samples: 5,
+        sum_len: 100_000_000,
+        find_len: 50_000_000,
+        map_len: 10_000_000,
+        shutdown_rounds: 200,
+        busy_rounds: 20,
     };
 }
 
@@ -71,8 +122,14 @@ impl Config {
 enum Fig {
     /// Median nanoseconds per operation.
     Time(f64),
+    /// Median nanoseconds per job, shown with the throughput it means.
+    PerJob(f64),
     /// p50 and p99 in nanoseconds.
     Latency { p50: f64, p99: f64 },
+    /// A speed-up over a sequential run (higher is better).
+    Speedup(f64),
+    /// Heap allocations per operation.
+    Allocs(f64),
 }
 
 impl Fig {
@@ -89,10 +146,26 @@ impl Fig {
         }
     }
 
+    /// The speed-up `sequential / parallel` of two medians of times.
+    fn speedup(sequential: &[f64], parallel: &[f64]) -> Fig {
+        Fig::Speedup(percentile(sequential, 50.0) / percentile(parallel, 50.0))
+    }
+
+    /// A time per operation (ns), if the figure is one.
+    fn ns(self) -> Option<f64> {
+        match self {
+            Fig::Time(t) | Fig::PerJob(t) => Some(t),
+            _ => None,
+        }
+    }
+
     fn show(self) -> String {
         match self {
             Fig::Time(t) => fmt_ns(t),
+            Fig::PerJob(t) => format!("{}/job ({:.2} M jobs/s)", fmt_ns(t), 1e3 / t),
             Fig::Latency { p50, p99 } => format!("p50 {} / p99 {}", fmt_ns(p50), fmt_ns(p99)),
+            Fig::Speedup(x) => format!("{x:.2}× sequential"),
+            Fig::Allocs(n) => format!("{n:.3} allocs/op"),
         }
     }
 }
@@ -106,9 +179,14 @@ enum Bar {
     MaxNs(f64),
     /// p50 and p99 at most these many ns.
     MaxLatency { p50: f64, p99: f64 },
+    /// p50 at most this many ns (p99 shown, not judged).
+    MaxP50(f64),
     /// cancelpool / peer at most this ratio (the pool rows' bars, e.g. join ≤ 1.0× rayon).
-    #[allow(dead_code)] // used once the pool rows land
     MaxRatio(f64),
+    /// A speed-up of at least this much.
+    MinSpeedup(f64),
+    /// At most this many allocations per operation, plus [`QUEUE_BLOCKS`].
+    MaxAllocs(f64),
 }
 
 impl Bar {
@@ -125,13 +203,29 @@ impl Bar {
                 fmt_ns(p99),
                 verdict(a <= p50 && b <= p99)
             ),
-            (Bar::MaxRatio(max), Fig::Time(a), Fig::Time(b)) => {
-                format!("≤ {max:.2}×: {}", verdict(a / b <= max))
+            (Bar::MaxP50(max), Fig::Latency { p50, .. }, _) => {
+                format!("p50 ≤ {}: {}", fmt_ns(max), verdict(p50 <= max))
             }
+            (Bar::MaxRatio(max), a, b) => match (a.ns(), b.ns()) {
+                (Some(a), Some(b)) => format!("≤ {max:.2}×: {}", verdict(a / b <= max)),
+                _ => "(bar does not fit the figure)".to_string(),
+            },
+            (Bar::MinSpeedup(min), Fig::Speedup(x), _) => {
+                format!("≥ {min:.2}×: {}", verdict(x >= min))
+            }
+            (Bar::MaxAllocs(max), Fig::Allocs(n), _) => format!(
+                "≤ {max} (+ {QUEUE_BLOCKS} for queue blocks): {}",
+                verdict(n <= max + QUEUE_BLOCKS)
+            ),
             _ => "(bar does not fit the figure)".to_string(),
         }
     }
 }
+
+/// Slack of the allocation bars: the job queues' own storage, amortized over the jobs
+/// (crossbeam's injector allocates one block per 63 jobs, 0.016 per job, for rayon and
+/// cancelpool alike); a whole extra allocation per job still misses.
+const QUEUE_BLOCKS: f64 = 0.05;
 
 /// One line of the table.
 struct Row {
@@ -159,13 +253,19 @@ impl Row {
         }
     }
 
+    /// cancelpool / peer; for speed-ups over the same sequential run, the ratio of the
+    /// times (peer's speed-up / ours), so that below 1 still means cancelpool is faster.
     fn ratio(&self) -> String {
         match (self.ours, self.theirs) {
-            (Fig::Time(a), Fig::Time(b)) => format!("{:.2}×", a / b),
             (Fig::Latency { p50: a50, p99: a99 }, Fig::Latency { p50: b50, p99: b99 }) => {
                 format!("{:.2}× / {:.2}×", a50 / b50, a99 / b99)
             }
-            _ => "—".to_string(),
+            (Fig::Speedup(a), Fig::Speedup(b)) => format!("{:.2}×", b / a),
+            (Fig::Allocs(a), Fig::Allocs(b)) if b > 0.0 => format!("{:.2}×", a / b),
+            (a, b) => match (a.ns(), b.ns()) {
+                (Some(a), Some(b)) => format!("{:.2}×", a / b),
+                _ => "—".to_string(),
+            },
         }
     }
 }
@@ -691,6 +791,960 @@ fn stop_thread_rows(cfg: &Config, rows: &mut Vec<Row>) {
     let s = interleaved(cfg.stop_rounds, &mut variants);
     rows.push(Row::new(
         "stop a thread blocked reading a pipe, until joined",
+        Fig::latency(&s[0]),
+        variants[1].0,
+        Fig::latency(&s[1]),
+        Bar::None,
+    ));
+}
+
+// ---------------------------------------------------------------------------------------
+// Counting allocator: the allocation rows count the heap allocations every thread makes
+// while `COUNTING` is set.
+
+/// The system allocator, counting allocations while [`COUNTING`] is set.
+struct CountingAlloc;
+
+/// Set while an allocation row measures.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Allocations (`alloc`, `alloc_zeroed`, `realloc`) made while [`COUNTING`] was set.
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+impl CountingAlloc {
+    #[inline(always)]
+    fn count() {
+        // Relaxed: a plain counter, read after the measured work has joined its threads;
+        // an allocation racing the flag's edges belongs to no operation.
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to `System`, which upholds the contract.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        Self::count();
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        Self::count();
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        Self::count();
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAlloc = CountingAlloc;
+
+/// Allocations per operation made (on any thread) by `run`, which performs `ops`
+/// operations and returns only when all of them finished.
+fn allocs_per_op(ops: usize, run: impl FnOnce()) -> f64 {
+    ALLOCATIONS.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    run();
+    COUNTING.store(false, Ordering::SeqCst);
+    ALLOCATIONS.load(Ordering::SeqCst) as f64 / ops as f64
+}
+
+// ---------------------------------------------------------------------------------------
+// Pool helpers.
+
+fn cp_pool(threads: usize) -> cancelpool::ThreadPool {
+    cancelpool::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("build a cancelpool pool")
+}
+
+fn rayon_pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("build a rayon pool")
+}
+
+/// How long each side of a warm-up `join` spins.
+const WARM: Duration = Duration::from_micros(300);
+
+fn spin_for(d: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < d {
+        std::hint::spin_loop();
+    }
+}
+
+/// A short parallel phase right before a timed one: both workers (and both vCPUs) are
+/// awake when timing starts, whatever ran before (see shared/BENCHMARKS.md).
+fn warm_cp(pool: &cancelpool::ThreadPool) {
+    pool.install(|| cancelpool::join(|| spin_for(WARM), || spin_for(WARM)));
+}
+
+fn warm_rayon(pool: &rayon::ThreadPool) {
+    pool.install(|| rayon::join(|| spin_for(WARM), || spin_for(WARM)));
+}
+
+fn warm_threadpool(pool: &threadpool::ThreadPool) {
+    for _ in 0..pool.max_count() {
+        pool.execute(|| spin_for(WARM));
+    }
+    pool.join();
+}
+
+/// Wall time of `f` (ns); its result is dropped after the clock stopped.
+fn time_ns<R>(f: impl FnOnce() -> R) -> f64 {
+    let start = Instant::now();
+    let r = f();
+    let ns = start.elapsed().as_nanos() as f64;
+    drop(black_box(r));
+    ns
+}
+
+/// `1_000_000` → "1M", `250_000` → "250k".
+fn fmt_count(n: usize) -> String {
+    if n >= 1_000_000 && n % 1_000_000 == 0 {
+        format!("{}M", n / 1_000_000)
+    } else if n >= 1_000 && n % 1_000 == 0 {
+        format!("{}k", n / 1_000)
+    } else {
+        n.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Sections: fork-join.
+
+fn fib_seq(n: u64) -> u64 {
+    if n < 2 {
+        n
+    } else {
+        fib_seq(n - 1) + fib_seq(n - 2)
+    }
+}
+
+/// fib(n) with `join` for every n above `cutoff`, sequential at or below it.
+fn fib_cp(n: u64, cutoff: u64) -> u64 {
+    if n <= cutoff {
+        return fib_seq(n);
+    }
+    let (a, b) = cancelpool::join(|| fib_cp(n - 1, cutoff), || fib_cp(n - 2, cutoff));
+    a + b
+}
+
+fn fib_rayon(n: u64, cutoff: u64) -> u64 {
+    if n <= cutoff {
+        return fib_seq(n);
+    }
+    let (a, b) = rayon::join(|| fib_rayon(n - 1, cutoff), || fib_rayon(n - 2, cutoff));
+    a + b
+}
+
+fn join_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    const N: u64 = 30;
+    let cp = cp_pool(2);
+    let ry = rayon_pool(2);
+    assert_eq!(cp.install(|| fib_cp(N, 1)), fib_seq(N));
+    assert_eq!(ry.install(|| fib_rayon(N, 1)), fib_seq(N));
+    let mut variants: Vec<Variant<'_>> = vec![
+        (
+            "cancelpool",
+            Box::new(|| {
+                warm_cp(&cp);
+                time_ns(|| cp.install(|| fib_cp(black_box(N), 1)))
+            }),
+        ),
+        (
+            "rayon",
+            Box::new(|| {
+                warm_rayon(&ry);
+                time_ns(|| ry.install(|| fib_rayon(black_box(N), 1)))
+            }),
+        ),
+        (
+            "sequential fib(30)",
+            Box::new(|| time_ns(|| fib_seq(black_box(N)))),
+        ),
+    ];
+    let s = interleaved(cfg.par_samples, &mut variants);
+    // Every call with n ≥ 2 joins: the internal nodes of the call tree, fib(n + 1) - 1.
+    let joins = (fib_seq(N + 1) - 1) as f64;
+    let per_join = |i: usize| fmt_ns(percentile(&s[i], 50.0) / joins);
+    rows.push(Row::new(
+        format!(
+            "fib(30), `join` at every level, 2 workers ({} vs {} per join)",
+            per_join(0),
+            per_join(1)
+        ),
+        Fig::time(&s[0]),
+        variants[1].0,
+        Fig::time(&s[1]),
+        Bar::MaxRatio(1.0),
+    ));
+    rows.push(Row::new(
+        format!(
+            "fib(30), `join` at every level, vs sequential (rayon: {:.2}× sequential)",
+            percentile(&s[1], 50.0) / percentile(&s[2], 50.0)
+        ),
+        Fig::time(&s[0]),
+        variants[2].0,
+        Fig::time(&s[2]),
+        Bar::None,
+    ));
+}
+
+fn fib_cutoff_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    const N: u64 = 35;
+    const CUTOFF: u64 = 20;
+    let cp = cp_pool(2);
+    let ry = rayon_pool(2);
+    let mut variants: Vec<Variant<'_>> = vec![
+        ("sequential", Box::new(|| time_ns(|| fib_seq(black_box(N))))),
+        (
+            "cancelpool",
+            Box::new(|| {
+                warm_cp(&cp);
+                time_ns(|| cp.install(|| fib_cp(black_box(N), CUTOFF)))
+            }),
+        ),
+        (
+            "rayon",
+            Box::new(|| {
+                warm_rayon(&ry);
+                time_ns(|| ry.install(|| fib_rayon(black_box(N), CUTOFF)))
+            }),
+        ),
+    ];
+    let s = interleaved(cfg.par_samples, &mut variants);
+    rows.push(Row::new(
+        format!(
+            "fib(35), `join` above n = 20, sequential below, 2 workers: speed-up \
+             (cancelpool {}, rayon {}, sequential {})",
+            Fig::time(&s[1]).show(),
+            Fig::time(&s[2]).show(),
+            Fig::time(&s[0]).show()
+        ),
+        Fig::speedup(&s[0], &s[1]),
+        variants[2].0,
+        Fig::speedup(&s[0], &s[2]),
+        Bar::MinSpeedup(1.95),
+    ));
+}
+
+// ---------------------------------------------------------------------------------------
+// Sections: job throughput.
+
+fn scope_spawn_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    let n = cfg.jobs;
+    let cp = cp_pool(2);
+    let ry = rayon_pool(2);
+    let mut variants: Vec<Variant<'_>> = vec![
+        (
+            "cancelpool",
+            Box::new(|| {
+                warm_cp(&cp);
+                let ns = time_ns(|| {
+                    cp.scope(|s| {
+                        for _ in 0..n {
+                            s.spawn(|_| {});
+                        }
+                    })
+                });
+                ns / n as f64
+            }),
+        ),
+        (
+            "rayon",
+            Box::new(|| {
+                warm_rayon(&ry);
+                let ns = time_ns(|| {
+                    ry.scope(|s| {
+                        for _ in 0..n {
+                            s.spawn(|_| {});
+                        }
+                    })
+                });
+                ns / n as f64
+            }),
+        ),
+    ];
+    let s = interleaved(cfg.job_samples, &mut variants);
+    rows.push(Row::new(
+        format!(
+            "`scope` + `spawn` of {} empty jobs, 2 workers",
+            fmt_count(n)
+        ),
+        Fig::PerJob(percentile(&s[0], 50.0)),
+        variants[1].0,
+        Fig::PerJob(percentile(&s[1], 50.0)),
+        Bar::MaxRatio(1.0),
+    ));
+}
+
+/// Counts finished handle-less jobs down and wakes the waiter at zero: completion
+/// without a channel, for `spawn` rows.
+struct Countdown {
+    left: AtomicUsize,
+    done: StdMutex<bool>,
+    cv: StdCondvar,
+}
+
+impl Countdown {
+    const fn new() -> Countdown {
+        Countdown {
+            left: AtomicUsize::new(0),
+            done: StdMutex::new(false),
+            cv: StdCondvar::new(),
+        }
+    }
+
+    /// Arms the countdown for `n ≥ 1` jobs; no job of an earlier round may be running.
+    fn reset(&self, n: usize) {
+        assert!(n > 0);
+        *self.done.lock().expect("countdown lock") = false;
+        self.left.store(n, Ordering::SeqCst);
+    }
+
+    /// One job finished.
+    fn hit(&self) {
+        // AcqRel: the last decrement happens after every other job's; the waiter is told
+        // through the mutex.
+        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            *self.done.lock().expect("countdown lock") = true;
+            self.cv.notify_one();
+        }
+    }
+
+    /// Blocks until every job of the round finished.
+    fn wait(&self) {
+        let mut done = self.done.lock().expect("countdown lock");
+        while !*done {
+            done = self.cv.wait(done).expect("countdown lock");
+        }
+    }
+}
+
+/// The countdown of the `spawn` rows (`spawn` needs `'static` jobs).
+static COUNTDOWN: Countdown = Countdown::new();
+
+fn cp_submit_all(cp: &cancelpool::ThreadPool, n: usize, handles: &mut Vec<JobHandle<()>>) {
+    for _ in 0..n {
+        handles.push(cp.submit(|_| Ok(())));
+    }
+    for h in handles.drain(..) {
+        h.join().expect("an empty job succeeds");
+    }
+}
+
+fn cp_spawn_all(cp: &cancelpool::ThreadPool, n: usize) {
+    COUNTDOWN.reset(n);
+    for _ in 0..n {
+        cp.spawn(|| COUNTDOWN.hit());
+    }
+    COUNTDOWN.wait();
+}
+
+fn rayon_spawn_all(ry: &rayon::ThreadPool, n: usize) {
+    COUNTDOWN.reset(n);
+    for _ in 0..n {
+        ry.spawn(|| COUNTDOWN.hit());
+    }
+    COUNTDOWN.wait();
+}
+
+fn spawn_submit_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    let n = cfg.jobs;
+    let cp = cp_pool(2);
+    let ry = rayon_pool(2);
+    let tp = threadpool::ThreadPool::new(2);
+    // The handles' storage is made outside the timed region.
+    let mut handles = Vec::with_capacity(n);
+    let mut variants: Vec<Variant<'_>> = vec![
+        (
+            "cancelpool submit",
+            Box::new(|| {
+                warm_cp(&cp);
+                time_ns(|| cp_submit_all(&cp, n, &mut handles)) / n as f64
+            }),
+        ),
+        (
+            "rayon `spawn` (no handle) + countdown",
+            Box::new(|| {
+                warm_rayon(&ry);
+                time_ns(|| rayon_spawn_all(&ry, n)) / n as f64
+            }),
+        ),
+        (
+            "cancelpool spawn",
+            Box::new(|| {
+                warm_cp(&cp);
+                time_ns(|| cp_spawn_all(&cp, n)) / n as f64
+            }),
+        ),
+        (
+            "threadpool `execute` + `join`",
+            Box::new(|| {
+                warm_threadpool(&tp);
+                let ns = time_ns(|| {
+                    for _ in 0..n {
+                        tp.execute(|| {});
+                    }
+                    tp.join();
+                });
+                ns / n as f64
+            }),
+        ),
+    ];
+    let s = interleaved(cfg.job_samples, &mut variants);
+    let fig = |i: usize| Fig::PerJob(percentile(&s[i], 50.0));
+    let jobs = fmt_count(n);
+    rows.push(Row::new(
+        format!(
+            "`submit` of {jobs} empty jobs from outside, keeping each `JobHandle`, then \
+             joining each; 2 workers"
+        ),
+        fig(0),
+        variants[1].0,
+        fig(1),
+        Bar::MaxRatio(1.0),
+    ));
+    rows.push(Row::new(
+        format!("`spawn` of {jobs} empty jobs from outside + countdown; 2 workers"),
+        fig(2),
+        variants[1].0,
+        fig(1),
+        Bar::None,
+    ));
+    rows.push(Row::new(
+        format!("`submit` of {jobs} empty jobs from outside + join the handles; 2 workers"),
+        fig(0),
+        variants[3].0,
+        fig(3),
+        Bar::None,
+    ));
+    rows.push(Row::new(
+        format!("`spawn` of {jobs} empty jobs from outside + countdown; 2 workers"),
+        fig(2),
+        variants[3].0,
+        fig(3),
+        Bar::None,
+    ));
+}
+
+fn alloc_rows(_cfg: &Config, rows: &mut Vec<Row>) {
+    const N: usize = 20_000;
+    let cp = cp_pool(2);
+    let ry = rayon_pool(2);
+    let mut handles = Vec::with_capacity(N);
+    let mut variants: Vec<Variant<'_>> = vec![
+        (
+            "cancelpool join",
+            Box::new(|| {
+                cp.install(|| {
+                    allocs_per_op(N, || {
+                        for _ in 0..N {
+                            black_box(cancelpool::join(|| black_box(1), || black_box(2)));
+                        }
+                    })
+                })
+            }),
+        ),
+        (
+            "rayon join",
+            Box::new(|| {
+                ry.install(|| {
+                    allocs_per_op(N, || {
+                        for _ in 0..N {
+                            black_box(rayon::join(|| black_box(1), || black_box(2)));
+                        }
+                    })
+                })
+            }),
+        ),
+        (
+            "cancelpool scope.spawn",
+            Box::new(|| {
+                cp.install(|| {
+                    allocs_per_op(N, || {
+                        cancelpool::scope(|s| {
+                            for _ in 0..N {
+                                s.spawn(|_| {});
+                            }
+                        })
+                    })
+                })
+            }),
+        ),
+        (
+            "rayon scope.spawn",
+            Box::new(|| {
+                ry.install(|| {
+                    allocs_per_op(N, || {
+                        rayon::scope(|s| {
+                            for _ in 0..N {
+                                s.spawn(|_| {});
+                            }
+                        })
+                    })
+                })
+            }),
+        ),
+        (
+            "cancelpool submit",
+            Box::new(|| allocs_per_op(N, || cp_submit_all(&cp, N, &mut handles))),
+        ),
+        (
+            "rayon spawn",
+            Box::new(|| allocs_per_op(N, || rayon_spawn_all(&ry, N))),
+        ),
+        (
+            "cancelpool spawn",
+            Box::new(|| allocs_per_op(N, || cp_spawn_all(&cp, N))),
+        ),
+    ];
+    let s = interleaved(3, &mut variants);
+    let fig = |i: usize| Fig::Allocs(percentile(&s[i], 50.0));
+    rows.push(Row::new(
+        "allocations per `join` (2 workers, some halves stolen)",
+        fig(0),
+        variants[1].0,
+        fig(1),
+        Bar::MaxAllocs(0.0),
+    ));
+    rows.push(Row::new(
+        "allocations per `scope.spawn` (from a worker)",
+        fig(2),
+        variants[3].0,
+        fig(3),
+        Bar::MaxAllocs(1.0),
+    ));
+    rows.push(Row::new(
+        "allocations per `submit` from outside (job + handle state), incl. joining the handle",
+        fig(4),
+        variants[5].0,
+        fig(5),
+        Bar::MaxAllocs(1.0),
+    ));
+    rows.push(Row::new(
+        "allocations per `spawn` from outside",
+        fig(6),
+        variants[5].0,
+        fig(5),
+        Bar::None,
+    ));
+}
+
+// ---------------------------------------------------------------------------------------
+// Sections: parallel iterators. The two libraries' traits have the same method names,
+// so each library's workloads live in a module with its own prelude.
+
+/// What the `map` rows apply to each element.
+const MASK: u64 = 0x5555_5555_5555_5555;
+
+mod cp_iter {
+    use cancelpool::prelude::*;
+    use cancelpool::CancelToken;
+
+    pub(crate) fn sum(v: &[u64]) -> u64 {
+        v.par_iter().sum()
+    }
+
+    pub(crate) fn sum_cancel(v: &[u64], token: &CancelToken) -> u64 {
+        v.par_iter()
+            .with_cancel(token)
+            .sum()
+            .expect("nobody cancels")
+    }
+
+    pub(crate) fn map_collect(v: &[u64]) -> Vec<u64> {
+        v.par_iter().map(|&x| x ^ super::MASK).collect()
+    }
+
+    pub(crate) fn map_collect_cancel(v: &[u64], token: &CancelToken) -> Vec<u64> {
+        v.par_iter()
+            .with_cancel(token)
+            .map(|&x| x ^ super::MASK)
+            .collect()
+            .expect("nobody cancels")
+    }
+
+    pub(crate) fn find_any(n: u64, target: u64) -> Option<u64> {
+        (0..n).into_par_iter().find_any(|&x| x == target)
+    }
+}
+
+mod rayon_iter {
+    use rayon::prelude::*;
+
+    pub(crate) fn sum(v: &[u64]) -> u64 {
+        v.par_iter().sum()
+    }
+
+    pub(crate) fn map_collect(v: &[u64]) -> Vec<u64> {
+        v.par_iter().map(|&x| x ^ super::MASK).collect()
+    }
+
+    pub(crate) fn find_any(n: u64, target: u64) -> Option<u64> {
+        (0..n).into_par_iter().find_any(|&x| x == target)
+    }
+}
+
+fn par_sum_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    let n = cfg.sum_len;
+    let v: Vec<u64> = (0..n as u64).collect();
+    let cp = cp_pool(2);
+    let ry = rayon_pool(2);
+    let source = CancelSource::new();
+    let token = source.token();
+    let expect = (n as u64) * (n as u64 - 1) / 2;
+    assert_eq!(cp.install(|| cp_iter::sum(&v)), expect);
+    assert_eq!(ry.install(|| rayon_iter::sum(&v)), expect);
+    let v = &v;
+    let mut variants: Vec<Variant<'_>> = vec![
+        (
+            "cancelpool",
+            Box::new(|| {
+                warm_cp(&cp);
+                time_ns(|| cp.install(|| cp_iter::sum(black_box(v))))
+            }),
+        ),
+        (
+            "rayon",
+            Box::new(|| {
+                warm_rayon(&ry);
+                time_ns(|| ry.install(|| rayon_iter::sum(black_box(v))))
+            }),
+        ),
+        (
+            "sequential `iter().sum()`",
+            Box::new(|| time_ns(|| black_box(v).iter().sum::<u64>())),
+        ),
+        (
+            "cancelpool `.with_cancel(&token)`",
+            Box::new(|| {
+                warm_cp(&cp);
+                time_ns(|| cp.install(|| cp_iter::sum_cancel(black_box(v), &token)))
+            }),
+        ),
+    ];
+    let s = interleaved(cfg.par_samples, &mut variants);
+    let what = format!(
+        "`par_iter().sum()` of {} u64 ({} MB)",
+        fmt_count(n),
+        n * 8 / 1_000_000
+    );
+    rows.push(Row::new(
+        format!("{what}, 2 workers"),
+        Fig::time(&s[0]),
+        variants[1].0,
+        Fig::time(&s[1]),
+        Bar::MaxRatio(1.05),
+    ));
+    rows.push(Row::new(
+        format!("{what} vs sequential"),
+        Fig::time(&s[0]),
+        variants[2].0,
+        Fig::time(&s[2]),
+        Bar::None,
+    ));
+    rows.push(Row::new(
+        format!("{what}: with `.with_cancel(&token)` vs without"),
+        Fig::time(&s[3]),
+        "cancelpool without",
+        Fig::time(&s[0]),
+        Bar::None,
+    ));
+}
+
+fn par_map_collect_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    let n = cfg.map_len;
+    let v: Vec<u64> = (0..n as u64).collect();
+    let cp = cp_pool(2);
+    let ry = rayon_pool(2);
+    let source = CancelSource::new();
+    let token = source.token();
+    let expect: Vec<u64> = v.iter().map(|&x| x ^ MASK).collect();
+    assert!(cp.install(|| cp_iter::map_collect(&v)) == expect);
+    assert!(ry.install(|| rayon_iter::map_collect(&v)) == expect);
+    drop(expect);
+    let v = &v;
+    let mut variants: Vec<Variant<'_>> = vec![
+        (
+            "cancelpool",
+            Box::new(|| {
+                warm_cp(&cp);
+                time_ns(|| cp.install(|| cp_iter::map_collect(black_box(v))))
+            }),
+        ),
+        (
+            "rayon",
+            Box::new(|| {
+                warm_rayon(&ry);
+                time_ns(|| ry.install(|| rayon_iter::map_collect(black_box(v))))
+            }),
+        ),
+        (
+            "cancelpool `.with_cancel(&token)`",
+            Box::new(|| {
+                warm_cp(&cp);
+                time_ns(|| cp.install(|| cp_iter::map_collect_cancel(black_box(v), &token)))
+            }),
+        ),
+    ];
+    let s = interleaved(cfg.par_samples, &mut variants);
+    let what = format!(
+        "`par_iter().map(..).collect::<Vec<u64>>()` of {} u64",
+        fmt_count(n)
+    );
+    rows.push(Row::new(
+        format!("{what}, 2 workers"),
+        Fig::time(&s[0]),
+        variants[1].0,
+        Fig::time(&s[1]),
+        Bar::MaxRatio(1.05),
+    ));
+    rows.push(Row::new(
+        format!("{what}: with `.with_cancel(&token)` vs without"),
+        Fig::time(&s[2]),
+        "cancelpool without",
+        Fig::time(&s[0]),
+        Bar::None,
+    ));
+}
+
+fn par_find_any_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    let n = cfg.find_len as u64;
+    let target = n - n / 1000;
+    let cp = cp_pool(2);
+    let ry = rayon_pool(2);
+    assert_eq!(cp.install(|| cp_iter::find_any(n, target)), Some(target));
+    assert_eq!(ry.install(|| rayon_iter::find_any(n, target)), Some(target));
+    let mut variants: Vec<Variant<'_>> = vec![
+        (
+            "cancelpool",
+            Box::new(|| {
+                warm_cp(&cp);
+                time_ns(|| cp.install(|| cp_iter::find_any(black_box(n), black_box(target))))
+            }),
+        ),
+        (
+            "rayon",
+            Box::new(|| {
+                warm_rayon(&ry);
+                time_ns(|| ry.install(|| rayon_iter::find_any(black_box(n), black_box(target))))
+            }),
+        ),
+    ];
+    let s = interleaved(cfg.par_samples, &mut variants);
+    rows.push(Row::new(
+        format!(
+            "`(0..{0}).into_par_iter().find_any(x == {0} - {0}/1000)`, 2 workers",
+            fmt_count(n as usize)
+        ),
+        Fig::time(&s[0]),
+        variants[1].0,
+        Fig::time(&s[1]),
+        Bar::None,
+    ));
+}
+
+// ---------------------------------------------------------------------------------------
+// Sections: shutdown.
+
+/// Workers in the shutdown rows.
+const SHUTDOWN_WORKERS: usize = 8;
+
+/// Gives up on a scenario whose threads never start.
+fn check_deadline(start: Instant, what: &str) {
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{what} did not happen within 5 s"
+    );
+}
+
+/// Waits until `n` threads reported their tids and every one of them is blocked.
+fn wait_all_blocked(tids: &StdMutex<Vec<i32>>, n: usize) {
+    let start = Instant::now();
+    let tids = loop {
+        let tids = tids.lock().expect("tids lock").clone();
+        if tids.len() == n {
+            break tids;
+        }
+        check_deadline(start, "thread start");
+        thread::yield_now();
+    };
+    for tid in tids {
+        wait_until_blocked(tid);
+    }
+}
+
+/// Waits until `counter` reaches `n`.
+fn wait_count(counter: &AtomicUsize, n: usize, what: &str) {
+    let start = Instant::now();
+    while counter.load(Ordering::SeqCst) < n {
+        check_deadline(start, what);
+        thread::yield_now();
+    }
+}
+
+fn shutdown_cp_round() -> f64 {
+    let tids = Arc::new(StdMutex::new(Vec::new()));
+    let t = Arc::clone(&tids);
+    let pool = cancelpool::ThreadPoolBuilder::new()
+        .num_threads(SHUTDOWN_WORKERS)
+        .start_handler(move |_| t.lock().expect("tids lock").push(gettid()))
+        .build()
+        .expect("build a cancelpool pool");
+    wait_all_blocked(&tids, SHUTDOWN_WORKERS);
+    time_ns(|| pool.shutdown().expect("an idle pool shuts down"))
+}
+
+fn shutdown_std_round() -> f64 {
+    let tids = StdMutex::new(Vec::new());
+    let stop = StdMutex::new(false);
+    let cv = StdCondvar::new();
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..SHUTDOWN_WORKERS)
+            .map(|_| {
+                s.spawn(|| {
+                    tids.lock().expect("tids lock").push(gettid());
+                    let mut stop = stop.lock().expect("stop lock");
+                    while !*stop {
+                        stop = cv.wait(stop).expect("stop lock");
+                    }
+                })
+            })
+            .collect();
+        wait_all_blocked(&tids, SHUTDOWN_WORKERS);
+        time_ns(|| {
+            *stop.lock().expect("stop lock") = true;
+            cv.notify_all();
+            for h in handles {
+                h.join().expect("idle thread");
+            }
+        })
+    })
+}
+
+fn shutdown_rayon_round() -> f64 {
+    let tids = Arc::new(StdMutex::new(Vec::new()));
+    let exited = Arc::new(AtomicUsize::new(0));
+    let (t, e) = (Arc::clone(&tids), Arc::clone(&exited));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(SHUTDOWN_WORKERS)
+        .start_handler(move |_| t.lock().expect("tids lock").push(gettid()))
+        .exit_handler(move |_| {
+            e.fetch_add(1, Ordering::SeqCst);
+        })
+        .build()
+        .expect("build a rayon pool");
+    wait_all_blocked(&tids, SHUTDOWN_WORKERS);
+    let ns = time_ns(|| drop(pool));
+    // Not timed: the next round starts without rayon's exiting threads around.
+    wait_count(&exited, SHUTDOWN_WORKERS, "rayon workers' exit");
+    ns
+}
+
+fn shutdown_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    let mut variants: Vec<Variant<'_>> = vec![
+        ("cancelpool", Box::new(shutdown_cp_round)),
+        (
+            "8 idle std threads: notify_all + join",
+            Box::new(shutdown_std_round),
+        ),
+        (
+            "rayon `ThreadPool` drop (does NOT join its threads)",
+            Box::new(shutdown_rayon_round),
+        ),
+    ];
+    let s = interleaved(cfg.shutdown_rounds, &mut variants);
+    rows.push(Row::new(
+        "`shutdown()` of 8 idle (asleep) workers, until all joined",
+        Fig::latency(&s[0]),
+        variants[1].0,
+        Fig::latency(&s[1]),
+        Bar::MaxP50(200_000.0),
+    ));
+    rows.push(Row::new(
+        "`shutdown()` of 8 idle (asleep) workers, until all joined",
+        Fig::latency(&s[0]),
+        variants[2].0,
+        Fig::latency(&s[2]),
+        Bar::None,
+    ));
+}
+
+fn shutdown_now_cp_round() -> f64 {
+    let pool = cp_pool(SHUTDOWN_WORKERS);
+    let started = Arc::new(AtomicUsize::new(0));
+    let handles: Vec<JobHandle<()>> = (0..SHUTDOWN_WORKERS)
+        .map(|_| {
+            let started = Arc::clone(&started);
+            pool.submit(move |token| {
+                started.fetch_add(1, Ordering::SeqCst);
+                loop {
+                    token.checkpoint()?;
+                    std::hint::spin_loop();
+                }
+            })
+        })
+        .collect();
+    wait_count(&started, SHUTDOWN_WORKERS, "busy jobs' start");
+    let ns = time_ns(|| pool.shutdown_now());
+    for h in handles {
+        assert!(matches!(h.join(), Err(JobError::Cancelled)));
+    }
+    ns
+}
+
+fn shutdown_now_std_round() -> f64 {
+    let started = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..SHUTDOWN_WORKERS)
+            .map(|_| {
+                s.spawn(|| {
+                    started.fetch_add(1, Ordering::SeqCst);
+                    while !stop.load(Ordering::Acquire) {
+                        std::hint::spin_loop();
+                    }
+                })
+            })
+            .collect();
+        wait_count(&started, SHUTDOWN_WORKERS, "busy threads' start");
+        time_ns(|| {
+            stop.store(true, Ordering::Release);
+            for h in handles {
+                h.join().expect("busy thread");
+            }
+        })
+    })
+}
+
+fn shutdown_now_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    let mut variants: Vec<Variant<'_>> = vec![
+        ("cancelpool", Box::new(shutdown_now_cp_round)),
+        (
+            "8 std threads spinning on an AtomicBool: store + join",
+            Box::new(shutdown_now_std_round),
+        ),
+    ];
+    let s = interleaved(cfg.busy_rounds, &mut variants);
+    rows.push(Row::new(
+        "`shutdown_now()` of 8 workers busy in `checkpoint()` loops (on 2 CPUs), until \
+         all joined",
         Fig::latency(&s[0]),
         variants[1].0,
         Fig::latency(&s[1]),
