@@ -124,8 +124,9 @@ mod loom_shim {
         /// point there, so other threads may still run right before the attempt. (This
         /// needs loom's default exploring mode: `Builder::expect_explicit_explore` false.)
         pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-            // SeqCst: only a scheduling point; the value is never used.
-            let _ = self.probe.load(loom::sync::atomic::Ordering::SeqCst);
+            // Relaxed: only a scheduling point; the value is never used, and a stronger
+            // ordering would add synchronisation that could hide a race in the model.
+            let _ = self.probe.load(loom::sync::atomic::Ordering::Relaxed);
             loom::stop_exploring();
             let attempt = self.inner.try_lock();
             loom::explore();
