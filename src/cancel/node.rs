@@ -21,8 +21,10 @@
 //!    tree is cancelled "atomically as seen by `is_cancelled()`".
 //! 3. No user code runs between a claim and the store of `cancelled` (phase 1 only takes
 //!    locks and moves pointers). Callbacks and wake-ups run afterwards (phase 2), so a
-//!    canceller that finds a child already claimed by a racing `cancel` may spin until
-//!    that child's flag appears: the wait is bounded.
+//!    canceller that finds a node already claimed by a racing `cancel` (a child during
+//!    phase 1, or the very node it was asked to cancel) may spin until that node's flag
+//!    appears: the wait is bounded. So every `cancel()` call, winner or loser, returns
+//!    only after its whole subtree reports `is_cancelled()`.
 //! 4. Every wait on a node checks `cancelled` while holding `inner`, and phase 2 takes
 //!    `inner` after storing `cancelled` before it notifies `cond` (and signals the fd
 //!    waker). A waiter therefore either sees the flag or is already blocked when the
@@ -49,6 +51,19 @@ use std::ptr::NonNull;
 use crate::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 use crate::sync::{Condvar, Mutex, MutexGuard};
 use crate::util::slab::{Key, Slab};
+
+/// Ordering of every store of `Node::cancelled` (invariant 2). Release: what the
+/// canceller wrote before `cancel()` happens-before what a job does after observing it.
+#[cfg(not(cancelpool_mutant = "relaxed-flag"))]
+const FLAG_STORE: Ordering = Ordering::Release;
+/// Ordering of `is_cancelled`'s load; Acquire pairs with [`FLAG_STORE`].
+#[cfg(not(cancelpool_mutant = "relaxed-flag"))]
+const FLAG_LOAD: Ordering = Ordering::Acquire;
+// Mutant `relaxed-flag`: no happens-before through the flag (loom L1 must fail).
+#[cfg(cancelpool_mutant = "relaxed-flag")]
+const FLAG_STORE: Ordering = Ordering::Relaxed;
+#[cfg(cancelpool_mutant = "relaxed-flag")]
+const FLAG_LOAD: Ordering = Ordering::Relaxed;
 
 /// A registered `on_cancel` callback.
 pub(crate) type Callback = Box<dyn FnOnce() + Send>;
@@ -150,7 +165,12 @@ impl NodeRef {
             return NodeRef::allocate(None, false, payload);
         };
         let mut guard = parent.inner.lock();
-        if guard.claimed {
+        #[cfg(not(cancelpool_mutant = "child-ignores-claimed"))]
+        let born_cancelled = guard.claimed;
+        // Mutant: test the flag, which lags the claim, instead of `claimed` (loom L5).
+        #[cfg(cancelpool_mutant = "child-ignores-claimed")]
+        let born_cancelled = parent.is_cancelled();
+        if born_cancelled {
             // Invariant 1: a child of a cancelled (or cancelling) parent is born cancelled.
             drop(guard);
             return NodeRef::allocate(Some((parent.clone(), None)), true, payload);
@@ -372,8 +392,9 @@ impl Node {
     /// One Acquire load: has a cancel request reached this node? (invariant 2)
     #[inline]
     pub(crate) fn is_cancelled(&self) -> bool {
-        // Acquire: a job that sees the request also sees what the canceller wrote before.
-        self.cancelled.load(Ordering::Acquire)
+        // Acquire (FLAG_LOAD): a job that sees the request also sees what the canceller
+        // wrote before.
+        self.cancelled.load(FLAG_LOAD)
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -398,16 +419,30 @@ impl Node {
     }
 
     /// Requests cancellation of this node and its subtree. True for the winning call.
+    ///
+    /// Every call, winner or not, returns only once the whole subtree reports
+    /// `is_cancelled()` (invariant 2).
     pub(crate) fn cancel(&self) -> bool {
         let Some(children) = self.claim() else {
+            // Claimed by a racing `cancel` (of this node or an ancestor): its flag follows
+            // without user code in between (invariant 3). Wait for it, so that a losing
+            // caller too finds the request made when `cancel()` returns (loom:
+            // `cancel_winner_is_unique`).
+            #[cfg(not(cancelpool_mutant = "cancel-loser-no-wait"))]
+            self.wait_for_flag();
             return false;
         };
+        // Mutant: the root's flag before its subtree's, breaking invariant 2 (loom:
+        // `subtree_cancel_races_root_cancel_tree_stays_atomic`).
+        #[cfg(cancelpool_mutant = "preorder-flags")]
+        self.cancelled.store(true, FLAG_STORE);
         let mut done: Vec<NodeRef> = Vec::new();
         // Phase 1: post-order over the subtree, setting flags (invariants 2 and 3).
         let mut stack: Vec<(NodeRef, bool)> = children.into_iter().map(|c| (c, false)).collect();
         while let Some((node, expanded)) = stack.pop() {
             if expanded {
-                node.cancelled.store(true, Ordering::Release);
+                // Release (FLAG_STORE): as for the root's store below.
+                node.cancelled.store(true, FLAG_STORE);
                 done.push(node);
                 continue;
             }
@@ -417,23 +452,35 @@ impl Node {
                     stack.extend(grandchildren.into_iter().map(|c| (c, false)));
                 }
                 None => {
-                    // Claimed by a racing `cancel`: its flag follows without user code
-                    // in between (invariant 3); wait for it to keep invariant 2.
-                    while !node.is_cancelled() {
-                        crate::sync::spin_hint();
-                    }
+                    // Claimed by a racing `cancel`: wait for its flag to keep invariant 2.
+                    node.wait_for_flag();
                 }
             }
         }
-        // Release: what the canceller wrote before `cancel()` is visible to a job that
-        // observes the flag with Acquire.
-        self.cancelled.store(true, Ordering::Release);
+        // Release (FLAG_STORE): what the canceller wrote before `cancel()` is visible to
+        // a job that observes the flag with Acquire.
+        self.cancelled.store(true, FLAG_STORE);
         // Phase 2: wake waiters and run callbacks, this node first, then the subtree.
         self.finish();
         for node in &done {
             node.finish();
         }
         true
+    }
+
+    /// Waits for the flag of a node claimed by another `cancel` call. The claimer stores
+    /// it after phase 1, which runs no user code and takes one lock at a time
+    /// (invariant 3), so the wait is short and cannot deadlock.
+    fn wait_for_flag(&self) {
+        let mut spins = 0u32;
+        while !self.is_cancelled() {
+            if spins < 64 {
+                spins += 1;
+                crate::sync::spin_hint();
+            } else {
+                crate::sync::thread::yield_now();
+            }
+        }
     }
 
     /// Sets `claimed` and takes the children (invariant 1); `None` if already claimed.
@@ -457,8 +504,12 @@ impl Node {
 
     /// Phase 2 for one node: wake its waiters, signal its fd waker, run its callbacks.
     fn finish(&self) {
+        // Mutant: notify before taking the lock, a lost wake-up (loom L3 sleep models).
+        #[cfg(cancelpool_mutant = "finish-notify-unlocked")]
+        self.cond.notify_all();
         let mut inner = self.inner.lock();
         // Invariant 4: notify under the lock, after the flag store.
+        #[cfg(not(cancelpool_mutant = "finish-notify-unlocked"))]
         self.cond.notify_all();
         #[cfg(all(unix, not(loom)))]
         if let Some(waker) = inner.extras_ref().and_then(|e| e.fd_waker.as_ref()) {
@@ -480,6 +531,8 @@ impl Node {
     /// Registers `callback`, or returns it if the node is already claimed (invariant 1).
     pub(crate) fn register(&self, callback: Callback) -> Result<Key, Callback> {
         let mut inner = self.inner.lock();
+        // Mutant: register on a claimed node, whose callbacks may be gone (loom L4).
+        #[cfg(not(cancelpool_mutant = "register-ignores-claimed"))]
         if inner.claimed {
             return Err(callback);
         }
@@ -509,6 +562,10 @@ impl Node {
             return Some(callback);
         }
         let me = crate::sync::thread::current().id();
+        // Mutant: return while the callback still runs elsewhere (loom L4 guard drop).
+        #[cfg(cancelpool_mutant = "unregister-no-wait")]
+        let _ = (me, &mut inner);
+        #[cfg(not(cancelpool_mutant = "unregister-no-wait"))]
         while let Some((running, thread)) = inner.extras_ref().and_then(|e| e.running) {
             if running != key || thread == me {
                 break;
