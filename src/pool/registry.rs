@@ -306,6 +306,16 @@ impl WorkerThread {
         self.registry.sleep.new_internal_jobs();
     }
 
+    /// Pushes a detached job (`spawn`, `submit` from inside the pool) on this worker's
+    /// deque. Unlike a fork, nothing makes this thread run it: the job that pushed it may
+    /// go on to block (in `JobHandle::join`, on a channel), so the sleepers are told with
+    /// the fenced protocol of injected jobs (sleep.rs steps 5-6; loom L6).
+    #[inline]
+    pub(crate) fn push_detached(&self, job: JobRef) {
+        self.worker.push(job);
+        self.registry.sleep.new_injected_jobs();
+    }
+
     /// Pops this worker's newest job, if it belongs to the current isolation (P8).
     #[inline]
     pub(crate) fn take_local_job(&self) -> Option<JobRef> {

@@ -541,7 +541,7 @@ pub(crate) fn push_detached(registry: &Registry, job: JobRef) {
         // SAFETY: registry invariant 2.
         let worker = unsafe { &*worker };
         if std::ptr::eq(&*worker.registry, registry) {
-            worker.push(job);
+            worker.push_detached(job);
             return;
         }
     }

@@ -1,0 +1,77 @@
+//! L6: new work racing a worker on its way to sleep is never stranded (P5, sleep.rs).
+//!
+//! Under loom the pool sleeps after zero spin rounds, so a freshly built pool's workers
+//! race straight into the sleep protocol while the model thread submits.
+//!
+//! Exhaustive under `LOOM_MAX_PREEMPTIONS=3` (the default set below; the variable
+//! overrides it). Runtime: see `scripts/loom-pool-mutants.sh` and the commit message.
+#![cfg(loom)]
+
+mod pool_util;
+
+use cancelpool::ThreadPoolBuilder;
+use loom::sync::atomic::{AtomicBool, Ordering};
+use loom::sync::{Arc, Condvar, Mutex};
+use pool_util::model;
+
+/// A job submitted from outside while the only worker goes to sleep runs; `join` returns.
+/// A lost wake-up shows as a loom deadlock (the worker parked, the model thread in `join`).
+#[test]
+fn submit_races_worker_sleep_job_runs() {
+    model("submit_races_worker_sleep_job_runs", Some(5), || {
+        let pool = ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let handle = pool.submit(|_| Ok(7));
+        assert_eq!(handle.join().unwrap(), 7);
+        pool.shutdown().unwrap();
+        let s = pool.stats();
+        assert_eq!((s.submitted, s.finished, s.in_flight), (1, 1, 0));
+    });
+}
+
+/// Same with `spawn` (no handle): the model thread waits on its own condvar for the job.
+#[test]
+fn spawn_races_worker_sleep_job_runs() {
+    model("spawn_races_worker_sleep_job_runs", Some(5), || {
+        let pool = ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let done = Arc::new((Mutex::new(false), Condvar::new()));
+        let signal = Arc::clone(&done);
+        pool.spawn(move || {
+            let (lock, cond) = &*signal;
+            *lock.lock().unwrap() = true;
+            cond.notify_one();
+        });
+        let (lock, cond) = &*done;
+        let mut ran = lock.lock().unwrap();
+        while !*ran {
+            ran = cond.wait(ran).unwrap();
+        }
+        drop(ran);
+        pool.shutdown().unwrap();
+    });
+}
+
+/// A job running on worker A submits a detached job (it goes on A's own deque) and then
+/// blocks in `JobHandle::join`, which does not help: only worker B, racing to sleep, can
+/// run it. The local push must wake or re-route B (sleep.rs step 3's JEC check).
+#[test]
+fn submit_from_worker_races_other_worker_sleep_job_runs() {
+    model(
+        "submit_from_worker_races_other_worker_sleep_job_runs",
+        Some(2),
+        || {
+            let pool = ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+            let ran = Arc::new(AtomicBool::new(false));
+            let r = Arc::clone(&ran);
+            let out = pool.install(move || {
+                let handle = cancelpool::submit(move |_| {
+                    r.store(true, Ordering::Relaxed);
+                    Ok(3)
+                });
+                handle.join()
+            });
+            assert_eq!(out.unwrap(), 3);
+            assert!(ran.load(Ordering::Relaxed));
+            pool.shutdown().unwrap();
+        },
+    );
+}
