@@ -293,7 +293,16 @@ where
     debug_assert!(!worker.is_null());
     // SAFETY: jobs run on workers (registry invariant 2).
     let worker = unsafe { &*worker };
+    // Mutant `submit_done_before_result`: `DONE` published before the result is written.
+    // (Placed before the job's own atomics: loom cannot switch threads between two
+    // plain writes, so a store just before the result write would be invisible to it.)
+    #[cfg(cancelpool_mutant = "submit_done_before_result")]
+    job.shared.state.store(DONE, Ordering::Release);
     let result = if token.is_cancelled() {
+        // Mutant `submit_runs_cancelled_job`: reports "never started" but runs it.
+        #[cfg(cancelpool_mutant = "submit_runs_cancelled_job")]
+        let _ = func(&token);
+        #[cfg(not(cancelpool_mutant = "submit_runs_cancelled_job"))]
         drop(func);
         worker.count(|c| &c.cancelled_before_start);
         Err(JobError::Cancelled)
@@ -306,6 +315,9 @@ where
             panic::catch_unwind(AssertUnwindSafe(|| func(&token)))
         };
         let result = match outcome {
+            // Mutant `submit_cancel_overrides_ok`: a late cancel discards finished work.
+            #[cfg(cancelpool_mutant = "submit_cancel_overrides_ok")]
+            Ok(Ok(_)) if token.is_cancelled() => Err(JobError::Cancelled),
             Ok(Ok(value)) => Ok(value),
             Ok(Err(Cancelled)) => {
                 worker.count(|c| &c.cancelled_running);
@@ -322,11 +334,24 @@ where
     // SAFETY: the handle reads `result` only after it sees `DONE` below.
     unsafe { *job.shared.result.get() = Some(result) };
     let node = token.node.as_ref().expect("a job token has a node");
+    // Mutant `submit_notify_outside_lock`: a handle between its check and its wait
+    // misses the notification.
+    #[cfg(cancelpool_mutant = "submit_notify_outside_lock")]
+    {
+        job.shared.state.store(DONE, Ordering::Release);
+        node.cond().notify_all();
+    }
+    #[cfg(not(cancelpool_mutant = "submit_notify_outside_lock"))]
     {
         let _inner = node.lock();
         // Release: publishes `result`; under the node lock so a waiting handle (which
         // checks the state under the same lock) cannot miss the notification.
+        #[cfg(not(cancelpool_mutant = "submit_done_relaxed"))]
         job.shared.state.store(DONE, Ordering::Release);
+        // Mutant `submit_done_relaxed`: a handle that sees `DONE` without taking the
+        // lock does not see what the job wrote.
+        #[cfg(cancelpool_mutant = "submit_done_relaxed")]
+        job.shared.state.store(DONE, Ordering::Relaxed);
         node.cond().notify_all();
     }
 }
