@@ -2,8 +2,20 @@
 //! was rejected; the accounting identity holds; shutdown returns; every worker exits.
 //!
 //! A submitter thread races the model thread's `shutdown()` / `shutdown_now()` on a
-//! one-worker pool (three loom threads). Bounds and runtimes: see each model and
-//! `scripts/loom-pool-mutants.sh`.
+//! one-worker pool (three loom threads).
+//!
+//! Run: `RUSTFLAGS="--cfg loom" cargo test -p loom-tests --release --target-dir
+//! target/loom --test pool_shutdown`. Each model is exhaustive under the preemption bound named
+//! below (its default; `LOOM_MAX_PREEMPTIONS` overrides it for every model). Figures:
+//! release build, one test at a time, on the shared 2-core machine.
+//!
+//! | model | bound | executions | time |
+//! |---|---|---|---|
+//! | `shutdown_races_submit_every_job_accounted` | 3 | 57,595 | 5 s |
+//! | `shutdown_now_races_submit_every_job_accounted` | 3 | 177,684 | 16 s |
+//!
+//! Mutants caught: `admit_check_then_increment`, `close_skips_admission_wait`,
+//! `worker_exit_skips_drain`.
 #![cfg(loom)]
 
 mod pool_util;

@@ -3,6 +3,19 @@
 //! and a job reported as never started never runs.
 //!
 //! One worker, the model thread submits, cancels and joins (two loom threads).
+//!
+//! Run: `RUSTFLAGS="--cfg loom" cargo test -p loom-tests --release --target-dir
+//! target/loom --test pool_submit`. Each model is exhaustive under the preemption bound named
+//! below (its default; `LOOM_MAX_PREEMPTIONS` overrides it for every model). Figures:
+//! release build, one test at a time, on the shared 2-core machine.
+//!
+//! | model | bound | executions | time |
+//! |---|---|---|---|
+//! | `handle_cancel_races_job_start_join_reports_what_happened` | 5 | 91,113 | 6 s |
+//! | `handle_cancel_races_checkpoint_join_reports_cancelled` | 5 | 164,143 | 11 s |
+//!
+//! Mutants caught: `submit_runs_cancelled_job`, `submit_cancel_overrides_ok`,
+//! `submit_done_before_result`, `submit_done_relaxed`, `submit_notify_outside_lock`.
 #![cfg(loom)]
 
 mod pool_util;

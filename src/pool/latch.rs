@@ -86,11 +86,11 @@ impl CoreLatch {
     ///
     /// See [`Latch::set`]: `this` may be freed once this returns.
     pub(crate) unsafe fn set_raw(this: *const Self) -> bool {
-        // SAFETY: `this` is live until the swap publishes `SET`.
         #[cfg(not(any(
             cancelpool_mutant = "latch_set_load_then_store",
             cancelpool_mutant = "latch_set_relaxed"
         )))]
+        // SAFETY: `this` is live until the swap publishes `SET`.
         let old = unsafe { (*this).state.swap(SET, Ordering::AcqRel) };
         // Mutant `latch_set_relaxed`: the owner that sees `SET` does not see the job's
         // writes (its result, its side effects).
