@@ -39,7 +39,16 @@
 //! someone or the sleeper sees the job. For work pushed on a worker's *own* deque, the
 //! pusher is awake and will run the job itself if nobody steals it, so a missed wake-up
 //! costs parallelism, never progress; that is why local pushes skip the fence (as rayon
-//! does) and `join` stays cheap. A latch set for a sleeping owner wakes that owner
+//! does) and `join` stays cheap. That reasoning holds for *forks* (`join`, scope
+//! spawns), whose pusher waits for them by helping. A *detached* job (`spawn`/`submit`
+//! from inside the pool) also goes on the local deque, but the job that pushed it may then
+//! block without helping (in `JobHandle::join`, on a channel): so it takes the fenced path
+//! (`WorkerThread::push_detached`). Its push, fence, read of the JEC pair with a sleepy
+//! thief's step-1 JEC write, the SeqCst fence every steal does, and its read of the deque:
+//! the pusher sees the thief sleepy (and bumps the JEC, failing its step 3) or the thief
+//! sees the job. Without the fence both reads may miss (store buffering, real on x86) and
+//! the job is stranded (loom `submit_from_worker_races_other_worker_sleep_job_runs`).
+//! A latch set for a sleeping owner wakes that owner
 //! specifically (latch.rs); the owner's mutex is held from `fall_asleep` until it
 //! blocks, so that wake-up cannot be lost either.
 //!
@@ -147,6 +156,7 @@ impl Sleep {
     /// `isolated`: the worker waits inside an isolated region and may not run
     /// injected jobs, so it neither looks at the injector nor takes a wake-up meant
     /// for new work.
+    #[cfg_attr(loom, allow(clippy::absurd_extreme_comparisons))]
     pub(crate) fn no_work_found(
         &self,
         idle: &mut IdleState,
@@ -208,7 +218,13 @@ impl Sleep {
         loop {
             // SeqCst: step 3 must be ordered against the posters' step 6.
             let c = self.counters.load(Ordering::SeqCst);
-            if jec(c) != idle.jec {
+            // Mutant `sleep_skip_jec_recheck` (scripts/loom-pool-mutants.sh): sleep even
+            // if work was posted since step 1 (a local push is then missed).
+            #[cfg(cancelpool_mutant = "sleep_skip_jec_recheck")]
+            let jec_moved = false;
+            #[cfg(not(cancelpool_mutant = "sleep_skip_jec_recheck"))]
+            let jec_moved = jec(c) != idle.jec;
+            if jec_moved {
                 // Work was posted since we got sleepy: search again before sleeping.
                 idle.rounds = ROUNDS_UNTIL_SLEEPY;
                 latch.wake_up();
@@ -248,7 +264,8 @@ impl Sleep {
         self.new_jobs();
     }
 
-    /// Step 5–6 for jobs injected from outside the pool.
+    /// Step 5–6 for jobs injected from outside the pool, and for detached jobs pushed on
+    /// a worker's own deque (`WorkerThread::push_detached`).
     #[inline]
     pub(crate) fn new_injected_jobs(&self) {
         // Step 5: pairs with the sleeper's fence in step 4.
@@ -306,6 +323,8 @@ impl Sleep {
             *is_blocked = Blocked::No;
             // SeqCst: the decrement belongs to the same total order as step 3.
             self.counters.fetch_sub(ONE_SLEEPING, Ordering::SeqCst);
+            // Mutant `wake_specific_no_notify`: the sleeper is never woken.
+            #[cfg(not(cancelpool_mutant = "wake_specific_no_notify"))]
             worker.cond.notify_one();
             true
         } else {

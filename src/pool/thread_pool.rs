@@ -588,7 +588,7 @@ pub(crate) fn push_detached(registry: &Registry, job: JobRef) {
         // Inside an isolated region a detached job goes to the injector: the isolated
         // waiter will not run it, and it must not sit above the region's own forks.
         if std::ptr::eq(&*worker.registry, registry) && worker.isolation.get() == 0 {
-            worker.push(job);
+            worker.push_detached(job);
             return;
         }
     }
