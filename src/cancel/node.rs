@@ -250,19 +250,18 @@ impl NodeRef {
     /// The node's memory must be valid for the call: the caller holds the parent's lock
     /// and the node is still linked (invariant 5).
     unsafe fn try_acquire(ptr: NonNull<Node>) -> Option<NodeRef> {
-        // SAFETY: valid per the caller's contract.
-        let node = unsafe { ptr.as_ref() };
-        let mut n = node.refs.load(Ordering::Relaxed);
+        // SAFETY: valid per the caller's contract. Only `refs` is borrowed, not the whole
+        // node: a child whose count reached zero writes its `parent` field in
+        // `release_slow` before it takes our lock, so a `&Node` here would race with it.
+        let refs = unsafe { &*std::ptr::addr_of!((*ptr.as_ptr()).refs) };
+        let mut n = refs.load(Ordering::Relaxed);
         loop {
             if n == 0 {
                 return None;
             }
             // Relaxed suffices: as in `Arc::clone`, a new reference is made from a
             // reference that keeps the node alive; no data is published by the count.
-            match node
-                .refs
-                .compare_exchange_weak(n, n + 1, Ordering::Relaxed, Ordering::Relaxed)
-            {
+            match refs.compare_exchange_weak(n, n + 1, Ordering::Relaxed, Ordering::Relaxed) {
                 Ok(_) => {
                     return Some(NodeRef {
                         ptr,
