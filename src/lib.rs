@@ -68,6 +68,9 @@
 //! handles report [`JobError::Cancelled`]); the `*_timeout` forms name the workers still
 //! running. Dropping a pool is `shutdown_now`. After shutdown, submissions are
 //! [`JobError::Rejected`]; [`ThreadPool::stats`] accounts for every detached job.
+//! With the feature `signal` (unix), `cancel_on_signals(&pool)` cancels a pool's jobs
+//! on SIGINT/SIGTERM so that a program can clean up and exit normally
+//! (`examples/graceful.rs`).
 //!
 //! ## Migrating from rayon
 //!
@@ -131,6 +134,8 @@ pub mod cancel;
 pub mod iter;
 pub mod pool;
 pub mod prelude;
+#[cfg(all(feature = "signal", unix, not(loom)))]
+pub mod signal;
 pub mod sync;
 mod util;
 
@@ -145,3 +150,5 @@ pub use pool::{
     spawn, submit, BuildError, FnContext, JobError, JobHandle, PoolStats, Scope, ShutdownError,
     ThreadPool, ThreadPoolBuilder, MAX_THREADS,
 };
+#[cfg(all(feature = "signal", unix, not(loom)))]
+pub use signal::{cancel_on_signals, cancel_source_on_signals, SignalGuard};

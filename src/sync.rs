@@ -86,6 +86,8 @@ mod loom_shim {
 
     /// A loom-instrumented mutex with parking_lot's API.
     pub struct Mutex<T: ?Sized> {
+        /// Gives `try_lock` a scheduling point of its own (see there).
+        probe: loom::sync::atomic::AtomicBool,
         inner: loom::sync::Mutex<T>,
     }
 
@@ -100,6 +102,7 @@ mod loom_shim {
         /// Creates a mutex holding `value`.
         pub fn new(value: T) -> Self {
             Mutex {
+                probe: loom::sync::atomic::AtomicBool::new(false),
                 inner: loom::sync::Mutex::new(value),
             }
         }
@@ -118,9 +121,22 @@ mod loom_shim {
                 mutex: self,
             }
         }
-        /// Locks the mutex if it is free.
+        /// Locks the mutex if it is free; never blocks.
+        ///
+        /// loom 0.7 may block a thread that is preempted at the start of `try_lock` if
+        /// another thread then locks the mutex (loom issue 376), reporting deadlocks no
+        /// real execution has. So the attempt runs with exploration paused, making it one
+        /// atomic step, and a load of a private atomic just before it keeps a scheduling
+        /// point there, so other threads may still run right before the attempt. (This
+        /// needs loom's default exploring mode: `Builder::expect_explicit_explore` false.)
         pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-            match self.inner.try_lock() {
+            // Relaxed: only a scheduling point; the value is never used, and a stronger
+            // ordering would add synchronisation that could hide a race in the model.
+            let _ = self.probe.load(loom::sync::atomic::Ordering::Relaxed);
+            loom::stop_exploring();
+            let attempt = self.inner.try_lock();
+            loom::explore();
+            match attempt {
                 Ok(guard) => Some(MutexGuard {
                     guard: Some(guard),
                     mutex: self,

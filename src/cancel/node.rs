@@ -21,8 +21,10 @@
 //!    tree is cancelled "atomically as seen by `is_cancelled()`".
 //! 3. No user code runs between a claim and the store of `cancelled` (phase 1 only takes
 //!    locks and moves pointers). Callbacks and wake-ups run afterwards (phase 2), so a
-//!    canceller that finds a child already claimed by a racing `cancel` may spin until
-//!    that child's flag appears: the wait is bounded.
+//!    canceller that finds a node already claimed by a racing `cancel` (a child during
+//!    phase 1, or the very node it was asked to cancel) may spin until that node's flag
+//!    appears: the wait is bounded. So every `cancel()` call, winner or loser, returns
+//!    only after its whole subtree reports `is_cancelled()`.
 //! 4. Every wait on a node checks `cancelled` while holding `inner`, and phase 2 takes
 //!    `inner` after storing `cancelled` before it notifies `cond` (and signals the fd
 //!    waker). A waiter therefore either sees the flag or is already blocked when the
@@ -50,16 +52,29 @@ use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sync::{Condvar, Mutex, MutexGuard};
 use crate::util::slab::{Key, Slab};
 
+/// Ordering of every store of `Node::cancelled` (invariant 2). Release: what the
+/// canceller wrote before `cancel()` happens-before what a job does after observing it.
+#[cfg(not(cancelpool_mutant = "relaxed-flag"))]
+const FLAG_STORE: Ordering = Ordering::Release;
+/// Ordering of `is_cancelled`'s load; Acquire pairs with [`FLAG_STORE`].
+#[cfg(not(cancelpool_mutant = "relaxed-flag"))]
+const FLAG_LOAD: Ordering = Ordering::Acquire;
+// Mutant `relaxed-flag`: no happens-before through the flag (loom L1 must fail).
+#[cfg(cancelpool_mutant = "relaxed-flag")]
+const FLAG_STORE: Ordering = Ordering::Relaxed;
+#[cfg(cancelpool_mutant = "relaxed-flag")]
+const FLAG_LOAD: Ordering = Ordering::Relaxed;
+
 /// A registered `on_cancel` callback.
 pub(crate) type Callback = Box<dyn FnOnce() + Send>;
 
 /// The shared state of one cancellation scope.
+#[repr(C)]
 pub(crate) struct Node {
-    /// Strong references: tokens, sources, callback guards, job references.
-    refs: AtomicUsize,
-    /// `CancelSource` handles alive; at zero the node's deadline is removed (C10).
-    sources: AtomicUsize,
     /// The request flag read by `is_cancelled` with one Acquire load (invariant 2).
+    /// First, and `refs` last: the fields between keep them at least 64 bytes apart, so
+    /// threads that clone and drop a token do not slow down those that check it (a unit
+    /// test holds the distance).
     cancelled: AtomicBool,
     /// Frees the `NodeBox<P>` this header starts.
     drop_box: unsafe fn(NonNull<Node>),
@@ -69,6 +84,10 @@ pub(crate) struct Node {
     inner: Mutex<Inner>,
     /// Notified (under `inner`) when the node is cancelled and when a callback finishes.
     cond: Condvar,
+    /// `CancelSource` handles alive; at zero the node's deadline is removed (C10).
+    sources: AtomicUsize,
+    /// Strong references: tokens, sources, callback guards, job references.
+    refs: AtomicUsize,
 }
 
 /// State guarded by `Node::inner`. Kept small: most nodes (a submitted job's, a
@@ -146,7 +165,12 @@ impl NodeRef {
             return NodeRef::allocate(None, false, payload);
         };
         let mut guard = parent.inner.lock();
-        if guard.claimed {
+        #[cfg(not(cancelpool_mutant = "child-ignores-claimed"))]
+        let born_cancelled = guard.claimed;
+        // Mutant: test the flag, which lags the claim, instead of `claimed` (loom L5).
+        #[cfg(cancelpool_mutant = "child-ignores-claimed")]
+        let born_cancelled = parent.is_cancelled();
+        if born_cancelled {
             // Invariant 1: a child of a cancelled (or cancelling) parent is born cancelled.
             drop(guard);
             return NodeRef::allocate(Some((parent.clone(), None)), true, payload);
@@ -370,8 +394,9 @@ impl Node {
     /// One Acquire load: has a cancel request reached this node? (invariant 2)
     #[inline]
     pub(crate) fn is_cancelled(&self) -> bool {
-        // Acquire: a job that sees the request also sees what the canceller wrote before.
-        self.cancelled.load(Ordering::Acquire)
+        // Acquire (FLAG_LOAD): a job that sees the request also sees what the canceller
+        // wrote before.
+        self.cancelled.load(FLAG_LOAD)
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -396,16 +421,30 @@ impl Node {
     }
 
     /// Requests cancellation of this node and its subtree. True for the winning call.
+    ///
+    /// Every call, winner or not, returns only once the whole subtree reports
+    /// `is_cancelled()` (invariant 2).
     pub(crate) fn cancel(&self) -> bool {
         let Some(children) = self.claim() else {
+            // Claimed by a racing `cancel` (of this node or an ancestor): its flag follows
+            // without user code in between (invariant 3). Wait for it, so that a losing
+            // caller too finds the request made when `cancel()` returns (loom:
+            // `cancel_winner_is_unique`).
+            #[cfg(not(cancelpool_mutant = "cancel-loser-no-wait"))]
+            self.wait_for_flag();
             return false;
         };
+        // Mutant: the root's flag before its subtree's, breaking invariant 2 (loom:
+        // `subtree_cancel_races_root_cancel_tree_stays_atomic`).
+        #[cfg(cancelpool_mutant = "preorder-flags")]
+        self.cancelled.store(true, FLAG_STORE);
         let mut done: Vec<NodeRef> = Vec::new();
         // Phase 1: post-order over the subtree, setting flags (invariants 2 and 3).
         let mut stack: Vec<(NodeRef, bool)> = children.into_iter().map(|c| (c, false)).collect();
         while let Some((node, expanded)) = stack.pop() {
             if expanded {
-                node.cancelled.store(true, Ordering::Release);
+                // Release (FLAG_STORE): as for the root's store below.
+                node.cancelled.store(true, FLAG_STORE);
                 done.push(node);
                 continue;
             }
@@ -415,23 +454,35 @@ impl Node {
                     stack.extend(grandchildren.into_iter().map(|c| (c, false)));
                 }
                 None => {
-                    // Claimed by a racing `cancel`: its flag follows without user code
-                    // in between (invariant 3); wait for it to keep invariant 2.
-                    while !node.is_cancelled() {
-                        crate::sync::spin_hint();
-                    }
+                    // Claimed by a racing `cancel`: wait for its flag to keep invariant 2.
+                    node.wait_for_flag();
                 }
             }
         }
-        // Release: what the canceller wrote before `cancel()` is visible to a job that
-        // observes the flag with Acquire.
-        self.cancelled.store(true, Ordering::Release);
+        // Release (FLAG_STORE): what the canceller wrote before `cancel()` is visible to
+        // a job that observes the flag with Acquire.
+        self.cancelled.store(true, FLAG_STORE);
         // Phase 2: wake waiters and run callbacks, this node first, then the subtree.
         self.finish();
         for node in &done {
             node.finish();
         }
         true
+    }
+
+    /// Waits for the flag of a node claimed by another `cancel` call. The claimer stores
+    /// it after phase 1, which runs no user code and takes one lock at a time
+    /// (invariant 3), so the wait is short and cannot deadlock.
+    fn wait_for_flag(&self) {
+        let mut spins = 0u32;
+        while !self.is_cancelled() {
+            if spins < 64 {
+                spins += 1;
+                crate::sync::spin_hint();
+            } else {
+                crate::sync::thread::yield_now();
+            }
+        }
     }
 
     /// Sets `claimed` and takes the children (invariant 1); `None` if already claimed.
@@ -455,8 +506,12 @@ impl Node {
 
     /// Phase 2 for one node: wake its waiters, signal its fd waker, run its callbacks.
     fn finish(&self) {
+        // Mutant: notify before taking the lock, a lost wake-up (loom L3 sleep models).
+        #[cfg(cancelpool_mutant = "finish-notify-unlocked")]
+        self.cond.notify_all();
         let mut inner = self.inner.lock();
         // Invariant 4: notify under the lock, after the flag store.
+        #[cfg(not(cancelpool_mutant = "finish-notify-unlocked"))]
         self.cond.notify_all();
         #[cfg(all(unix, not(loom)))]
         if let Some(waker) = inner.extras_ref().and_then(|e| e.fd_waker.as_ref()) {
@@ -478,10 +533,19 @@ impl Node {
     /// Registers `callback`, or returns it if the node is already claimed (invariant 1).
     pub(crate) fn register(&self, callback: Callback) -> Result<Key, Callback> {
         let mut inner = self.inner.lock();
+        // Mutant: register on a claimed node, whose callbacks may be gone (loom L4).
+        #[cfg(not(cancelpool_mutant = "register-ignores-claimed"))]
         if inner.claimed {
             return Err(callback);
         }
         Ok(inner.extras().callbacks.insert(callback))
+    }
+
+    /// Unregisters `key` if it has not started; never waits. Returns the callback if it
+    /// had not run.
+    pub(crate) fn unregister_nowait(&self, key: Key) -> Option<Callback> {
+        let mut inner = self.inner.lock();
+        inner.extras.as_mut().and_then(|e| e.callbacks.remove(key))
     }
 
     /// True if the callback under `key` is registered and has not started.
@@ -500,6 +564,10 @@ impl Node {
             return Some(callback);
         }
         let me = crate::sync::thread::current().id();
+        // Mutant: return while the callback still runs elsewhere (loom L4 guard drop).
+        #[cfg(cancelpool_mutant = "unregister-no-wait")]
+        let _ = (me, &mut inner);
+        #[cfg(not(cancelpool_mutant = "unregister-no-wait"))]
         while let Some((running, thread)) = inner.extras_ref().and_then(|e| e.running) {
             if running != key || thread == me {
                 break;
@@ -520,6 +588,21 @@ impl std::fmt::Debug for NodeRef {
 }
 
 impl Node {
+    /// True if `ancestor` is this node or one of its ancestors. Walks the parent chain
+    /// (O(depth)); used only off the hot path (shutdown's "am I inside this pool?").
+    pub(crate) fn descends_from(&self, ancestor: &Node) -> bool {
+        let mut cur: &Node = self;
+        loop {
+            if std::ptr::eq(cur, ancestor) {
+                return true;
+            }
+            match cur.parent.as_ref() {
+                Some((p, _)) => cur = p,
+                None => return false,
+            }
+        }
+    }
+
     /// Distance to the root (for `Debug`).
     fn depth(&self) -> usize {
         let mut depth = 0;
@@ -542,6 +625,13 @@ mod tests {
         // a `Node`; keep the header within two cache lines.
         let size = std::mem::size_of::<Node>();
         assert!(size <= 96, "Node grew to {size} bytes");
+    }
+
+    #[test]
+    fn the_flag_and_the_reference_count_are_a_cache_line_apart() {
+        let flag = std::mem::offset_of!(Node, cancelled);
+        let refs = std::mem::offset_of!(Node, refs);
+        assert!(refs - flag >= 64, "flag at {flag}, refs at {refs}");
     }
 
     #[test]

@@ -567,6 +567,16 @@ impl CancelCallback {
     }
 }
 
+impl CancelCallback {
+    /// Unregisters without waiting for a run in progress on another thread: only for
+    /// callbacks that borrow nothing (they own all they touch).
+    pub(crate) fn unregister_without_waiting(mut self) {
+        if let Some((node, key)) = self.registration.take() {
+            drop(node.unregister_nowait(key));
+        }
+    }
+}
+
 impl Drop for CancelCallback {
     fn drop(&mut self) {
         if let Some((node, key)) = self.registration.take() {

@@ -22,9 +22,14 @@
 //!    few times, then hands a [`Retry`] to the timer thread, which retries with backoff
 //!    until the poke succeeds or the waiter leaves.
 //! 4. The waiter, leaving, first *disarms* the retry (under the retry's own small lock,
-//!    which is never held while blocking), then drops the callback guard (which waits
-//!    for a poke running on another thread). After that no thread touches `M` or the
-//!    condvar on its behalf, so the borrowed references the poke uses stay valid.
+//!    which is never held while blocking). After that no thread touches `M` or the
+//!    condvar on its behalf, so the borrowed references the poke uses stay valid; the
+//!    callback itself owns all it touches, so the waiter unregisters it without waiting
+//!    for a poke that is still returning.
+//!
+//! A successful poke notifies while it holds `M` (the parked waiter is requeued onto
+//! `M`), then disarms the retry and releases the retry lock, and unlocks `M` last: the
+//! waiter wakes once, when `M` is free, and finds nothing else to wait for.
 //!
 //! Under loom there is no timer thread: the retry runs on a model thread of its own.
 
@@ -37,7 +42,12 @@ use super::Cancelled;
 use crate::sync::{Condvar, Mutex, MutexGuard};
 
 /// How many times the cancelling thread retries `try_lock` before deferring (step 3).
+#[cfg(not(loom))]
 const INLINE_POKES: usize = 64;
+/// Shrunk under loom: one inline poke, then the deferred path, so that the models reach
+/// step 3's hand-off; more inline pokes only multiply the interleavings.
+#[cfg(loom)]
+const INLINE_POKES: usize = 1;
 
 /// A borrowed "try to wake the waiter" action (see the module docs, step 2).
 pub(crate) type Poke = &'static dyn Wake;
@@ -51,18 +61,25 @@ pub(crate) struct Retry {
 impl Retry {
     /// Runs the poke unless disarmed; true when nothing more is needed.
     pub(crate) fn poke_once(&self) -> bool {
-        let mut slot = self.poke.lock();
-        match *slot {
-            None => true,
-            Some(poke) => {
-                if poke.wake() {
-                    *slot = None;
-                    true
-                } else {
-                    false
-                }
+        let slot = self.poke.lock();
+        let Some(poke) = *slot else { return true };
+        // Step 2b: on success the poke notifies while holding the waiter's mutex, then
+        // calls `release` (disarm + unlock this slot), and unlocks the waiter's mutex
+        // last. The waiter, requeued onto its mutex, wakes once — when we unlock it — and
+        // then finds the slot free: no second wake-up on the slot lock.
+        let mut slot = Some(slot);
+        let woken = poke.wake(&mut || {
+            if let Some(mut slot) = slot.take() {
+                *slot = None;
             }
-        }
+        });
+        // Mutant: give up after a failed `try_lock` (loom L3 wait_while).
+        #[cfg(cancelpool_mutant = "poke-no-retry")]
+        let woken = {
+            let _ = woken;
+            true
+        };
+        woken
     }
 
     fn disarm(&self) {
@@ -226,14 +243,19 @@ struct Leave<'a> {
 impl Drop for Leave<'_> {
     fn drop(&mut self) {
         self.retry.disarm();
-        drop(self.callback.take());
+        // Disarmed, the callback touches nothing borrowed (it owns its `Arc<Retry>`),
+        // so there is no need to wait for a poke that is still returning.
+        if let Some(callback) = self.callback.take() {
+            callback.unregister_without_waiting();
+        }
     }
 }
 
 /// What a poke needs: the waiter's mutex and condvar.
 pub(crate) trait Wake: Sync {
-    /// Step 2: true if the waiter is now certain to see the request.
-    fn wake(&self) -> bool;
+    /// Step 2: true if the waiter is now certain to see the request; then `release`
+    /// has been called while the waiter's mutex was still held.
+    fn wake(&self, release: &mut dyn FnMut()) -> bool;
 }
 
 struct WakeTarget<'a, T: ?Sized> {
@@ -246,17 +268,22 @@ struct WakeTarget<'a, T: ?Sized> {
 unsafe impl<T: ?Sized> Sync for WakeTarget<'_, T> {}
 
 impl<T: ?Sized> Wake for WakeTarget<'_, T> {
-    fn wake(&self) -> bool {
-        try_wake(self.mutex, self.condvar)
+    fn wake(&self, release: &mut dyn FnMut()) -> bool {
+        try_wake(self.mutex, self.condvar, release)
     }
 }
 
 /// Step 2: true if the waiter is now certain to see the request.
-fn try_wake<T: ?Sized>(mutex: &Mutex<T>, condvar: &Condvar) -> bool {
+///
+/// If `try_lock` succeeds the waiter is parked in `cv.wait` (it cannot be inside
+/// `wait_while` without holding the mutex otherwise), so it cannot leave — nor free the
+/// mutex — before we unlock it, which is the last thing done here.
+fn try_wake<T: ?Sized>(mutex: &Mutex<T>, condvar: &Condvar, release: &mut dyn FnMut()) -> bool {
     match mutex.try_lock() {
         Some(held) => {
-            drop(held);
             condvar.notify_all();
+            release();
+            drop(held);
             true
         }
         None => {
@@ -276,6 +303,8 @@ fn poke_or_defer(retry: crate::sync::Arc<Retry>) {
         }
         crate::sync::thread::yield_now();
     }
+    // Mutant: no deferred retry after the inline pokes failed (loom L3 wait_while).
+    #[cfg(not(cancelpool_mutant = "poke-no-defer"))]
     super::deadline::defer_retry(retry);
 }
 
@@ -285,9 +314,19 @@ fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
 
 /// Blocks until the node is cancelled (true) or `deadline` passes (false).
 pub(crate) fn wait_node(node: &NodeRef, deadline: Option<Instant>) -> bool {
+    // Mutant: check the flag before taking the lock, then park (loom L3 sleep models).
+    #[cfg(cancelpool_mutant = "wait-check-unlocked")]
+    if node.is_cancelled() {
+        return true;
+    }
     let mut inner = node.lock();
     loop {
         // Node invariant 4: the flag is checked under the lock the notifier takes.
+        // Mutants `wait-check-unlocked` and `wait-park-before-check` park first.
+        #[cfg(not(any(
+            cancelpool_mutant = "wait-check-unlocked",
+            cancelpool_mutant = "wait-park-before-check"
+        )))]
         if node.is_cancelled() {
             return true;
         }
@@ -298,6 +337,13 @@ pub(crate) fn wait_node(node: &NodeRef, deadline: Option<Instant>) -> bool {
                     return node.is_cancelled();
                 }
             }
+        }
+        #[cfg(any(
+            cancelpool_mutant = "wait-check-unlocked",
+            cancelpool_mutant = "wait-park-before-check"
+        ))]
+        if node.is_cancelled() {
+            return true;
         }
     }
 }

@@ -106,7 +106,10 @@ impl Registry {
         let stealers = workers.iter().map(Worker::stealer).collect();
         let source = CancelSource::new();
         let token = source.token();
-        let shards = (0..(2 * n).max(4))
+        // Under loom, no shards: they add nodes that every `shutdown_now` must cancel,
+        // multiplying the interleavings of every pool model (state shrunk for loom).
+        let n_shards = if cfg!(loom) { 0 } else { (2 * n).max(4) };
+        let shards = (0..n_shards)
             .map(|_| {
                 let shard = CancelSource::child_of(&token);
                 // The shard's source is dropped: only the pool token cancels a shard.
@@ -143,6 +146,9 @@ impl Registry {
 
     /// The parent for a submitted job's token: the calling thread's shard.
     pub(crate) fn submit_parent(&self) -> &CancelToken {
+        if self.shards.is_empty() {
+            return &self.token;
+        }
         &self.shards[shard_index() % self.shards.len()]
     }
 
@@ -152,6 +158,17 @@ impl Registry {
 
     /// Opens an admission unless the pool is closed (invariant 3).
     pub(crate) fn admit(&self) -> Result<Admission<'_>, Closed> {
+        // Mutant `admit_check_then_increment`: check, then count (a TOCTOU window in
+        // which `close()` sees no admission and returns).
+        #[cfg(cancelpool_mutant = "admit_check_then_increment")]
+        {
+            if self.is_closed() {
+                return Err(Closed);
+            }
+            self.lifecycle.fetch_add(ONE_ADMISSION, Ordering::Acquire);
+            return Ok(Admission { registry: self });
+        }
+        #[allow(unreachable_code)]
         // Acquire: pairs with `close()`'s SeqCst `fetch_or`: a closed pool is seen closed.
         let prev = self.lifecycle.fetch_add(ONE_ADMISSION, Ordering::Acquire);
         if prev & CLOSED != 0 {
@@ -169,7 +186,11 @@ impl Registry {
     /// Stops admissions and waits for those in progress (invariant 3). Idempotent.
     pub(crate) fn close(&self) {
         self.lifecycle.fetch_or(CLOSED, Ordering::SeqCst);
+        // Mutant `close_skips_admission_wait`: an admitted job may be queued later.
+        #[cfg(cancelpool_mutant = "close_skips_admission_wait")]
+        return;
         // Acquire: pairs with `Admission::drop`'s Release: their pushes are visible.
+        #[allow(unreachable_code)]
         while self.lifecycle.load(Ordering::Acquire) != CLOSED {
             crate::sync::thread::yield_now();
         }
@@ -345,6 +366,21 @@ impl WorkerThread {
         self.registry.sleep.new_internal_jobs();
     }
 
+    /// Pushes a detached job (`spawn`, `submit` from inside the pool) on this worker's
+    /// deque. Unlike a fork, nothing makes this thread run it: the job that pushed it may
+    /// go on to block (in `JobHandle::join`, on a channel), so the sleepers are told with
+    /// the fenced protocol of injected jobs (sleep.rs steps 5-6; loom L6).
+    #[inline]
+    pub(crate) fn push_detached(&self, job: JobRef) {
+        self.worker.push(job);
+        // Mutant `detached_push_unfenced`: a local detached push without the fence; a
+        // worker going to sleep may miss it while the pusher blocks.
+        #[cfg(cancelpool_mutant = "detached_push_unfenced")]
+        self.registry.sleep.new_internal_jobs();
+        #[cfg(not(cancelpool_mutant = "detached_push_unfenced"))]
+        self.registry.sleep.new_injected_jobs();
+    }
+
     /// Pops this worker's newest job, if it belongs to the current isolation (P8).
     #[inline]
     pub(crate) fn take_local_job(&self) -> Option<JobRef> {
@@ -434,7 +470,10 @@ impl WorkerThread {
                 unsafe { self.execute(job) };
                 idle = sleep.start_looking(self.index);
             } else {
-                sleep.no_work_found(&mut idle, latch, || self.registry.has_injected_jobs());
+                let isolated = self.isolation.get() != 0;
+                sleep.no_work_found(&mut idle, latch, isolated, || {
+                    self.registry.has_injected_jobs()
+                });
             }
         }
     }
@@ -462,6 +501,8 @@ pub(crate) fn main_loop(worker: Worker<JobRef>, registry: Arc<Registry>, index: 
     };
     WORKER.with(|w| w.set(&this));
     let registry = &*this.registry;
+    // Declared after `this`, so dropped first: the registry is alive when it fires.
+    let _stopped = StopOnExit(&registry.infos[index].stopped);
     if let Some(handler) = &registry.start_handler {
         if let Err(payload) =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(index)))
@@ -470,6 +511,8 @@ pub(crate) fn main_loop(worker: Worker<JobRef>, registry: Arc<Registry>, index: 
         }
     }
     this.wait_until(&registry.infos[index].terminate);
+    // Mutant `worker_exit_skips_drain`: queued jobs are left behind at shutdown.
+    #[cfg(not(cancelpool_mutant = "worker_exit_skips_drain"))]
     this.drain();
     if let Some(handler) = &registry.exit_handler {
         if let Err(payload) =
@@ -478,8 +521,19 @@ pub(crate) fn main_loop(worker: Worker<JobRef>, registry: Arc<Registry>, index: 
             report_panic(payload);
         }
     }
-    WORKER.with(|w| w.set(ptr::null()));
-    // Last touch of the registry by this thread: `shutdown_timeout` waits for it.
-    // SAFETY: the registry is alive (we hold an `Arc`), and so is the latch.
-    unsafe { super::latch::Latch::set(&registry.infos[index].stopped) };
+}
+
+/// Leaves the worker state and sets the worker's `stopped` latch when `main_loop` ends —
+/// also if something unwinds out of it (jobs, handlers and discards are caught, so this
+/// is a safety net): a shutdown waiting for the latch can never hang on a dead worker.
+struct StopOnExit<'a>(&'a LockLatch);
+
+impl Drop for StopOnExit<'_> {
+    fn drop(&mut self) {
+        WORKER.with(|w| w.set(ptr::null()));
+        // Last touch of the registry by this thread: `shutdown_timeout` waits for it.
+        // SAFETY: the registry is alive (`main_loop`'s `WorkerThread` holds an `Arc` and
+        // is dropped after this guard), and so is the latch.
+        unsafe { super::latch::Latch::set(self.0) };
+    }
 }

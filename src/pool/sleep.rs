@@ -28,13 +28,27 @@
 //!    sleepy worker's step-3 CAS fails). If `sleeping > 0`, wakes one worker: locks a
 //!    sleeping worker's mutex, clears `is_blocked`, `sleeping -= 1`, notifies.
 //!
+//! A worker waiting inside an `isolate` region may not run injected jobs: it skips the
+//! injector check of step 4 and blocks as `Isolated`, which step 6 passes over, so a
+//! wake-up meant for new work always reaches a worker that can run it; the isolated
+//! waiter is woken only by the latch it waits for.
+//!
 //! **Why no job is stranded.** For injected work, steps 4 and 5 are a store/fence/load
 //! pair on each side (push, fence, read `sleeping` — vs — `sleeping += 1`, fence, read
 //! injector): one of the two reads sees the other's write, so either the poster wakes
 //! someone or the sleeper sees the job. For work pushed on a worker's *own* deque, the
 //! pusher is awake and will run the job itself if nobody steals it, so a missed wake-up
 //! costs parallelism, never progress; that is why local pushes skip the fence (as rayon
-//! does) and `join` stays cheap. A latch set for a sleeping owner wakes that owner
+//! does) and `join` stays cheap. That reasoning holds for *forks* (`join`, scope
+//! spawns), whose pusher waits for them by helping. A *detached* job (`spawn`/`submit`
+//! from inside the pool) also goes on the local deque, but the job that pushed it may then
+//! block without helping (in `JobHandle::join`, on a channel): so it takes the fenced path
+//! (`WorkerThread::push_detached`). Its push, fence, read of the JEC pair with a sleepy
+//! thief's step-1 JEC write, the SeqCst fence every steal does, and its read of the deque:
+//! the pusher sees the thief sleepy (and bumps the JEC, failing its step 3) or the thief
+//! sees the job. Without the fence both reads may miss (store buffering, real on x86) and
+//! the job is stranded (loom `submit_from_worker_races_other_worker_sleep_job_runs`).
+//! A latch set for a sleeping owner wakes that owner
 //! specifically (latch.rs); the owner's mutex is held from `fall_asleep` until it
 //! blocks, so that wake-up cannot be lost either.
 //!
@@ -75,8 +89,19 @@ fn is_sleepy(jec: usize) -> bool {
     jec & 1 == 1
 }
 
+/// The blocked state of one worker, under its sleep mutex.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Blocked {
+    No,
+    /// Blocked; any new work may wake it.
+    Yes,
+    /// Blocked while waiting inside an isolated region: it may not take new work from
+    /// other queues, so only the latch it waits for wakes it (`wake_specific`).
+    Isolated,
+}
+
 struct WorkerSleep {
-    is_blocked: Mutex<bool>,
+    is_blocked: Mutex<Blocked>,
     cond: Condvar,
 }
 
@@ -105,7 +130,7 @@ impl Sleep {
             workers: (0..n_workers)
                 .map(|_| {
                     CachePadded::new(WorkerSleep {
-                        is_blocked: Mutex::new(false),
+                        is_blocked: Mutex::new(Blocked::No),
                         cond: Condvar::new(),
                     })
                 })
@@ -128,10 +153,15 @@ impl Sleep {
     }
 
     /// Called after each failed search; may block (steps 1–4).
+    /// `isolated`: the worker waits inside an isolated region and may not run
+    /// injected jobs, so it neither looks at the injector nor takes a wake-up meant
+    /// for new work.
+    #[cfg_attr(loom, allow(clippy::absurd_extreme_comparisons))]
     pub(crate) fn no_work_found(
         &self,
         idle: &mut IdleState,
         latch: &CoreLatch,
+        isolated: bool,
         has_injected_jobs: impl FnOnce() -> bool,
     ) {
         if idle.rounds < ROUNDS_UNTIL_SLEEPY {
@@ -145,7 +175,7 @@ impl Sleep {
             idle.rounds += 1;
             crate::sync::thread::yield_now();
         } else {
-            self.sleep(idle, latch, has_injected_jobs);
+            self.sleep(idle, latch, isolated, has_injected_jobs);
         }
     }
 
@@ -172,6 +202,7 @@ impl Sleep {
         &self,
         idle: &mut IdleState,
         latch: &CoreLatch,
+        isolated: bool,
         has_injected_jobs: impl FnOnce() -> bool,
     ) {
         if !latch.get_sleepy() {
@@ -187,7 +218,13 @@ impl Sleep {
         loop {
             // SeqCst: step 3 must be ordered against the posters' step 6.
             let c = self.counters.load(Ordering::SeqCst);
-            if jec(c) != idle.jec {
+            // Mutant `sleep_skip_jec_recheck` (scripts/loom-pool-mutants.sh): sleep even
+            // if work was posted since step 1 (a local push is then missed).
+            #[cfg(cancelpool_mutant = "sleep_skip_jec_recheck")]
+            let jec_moved = false;
+            #[cfg(not(cancelpool_mutant = "sleep_skip_jec_recheck"))]
+            let jec_moved = jec(c) != idle.jec;
+            if jec_moved {
                 // Work was posted since we got sleepy: search again before sleeping.
                 idle.rounds = ROUNDS_UNTIL_SLEEPY;
                 latch.wake_up();
@@ -203,12 +240,16 @@ impl Sleep {
         }
         // Step 4: pairs with the poster's fence in `new_injected_jobs`.
         fence(Ordering::SeqCst);
-        if has_injected_jobs() {
+        if !isolated && has_injected_jobs() {
             // SeqCst: as above; we undo our own increment.
             self.counters.fetch_sub(ONE_SLEEPING, Ordering::SeqCst);
         } else {
-            *is_blocked = true;
-            while *is_blocked {
+            *is_blocked = if isolated {
+                Blocked::Isolated
+            } else {
+                Blocked::Yes
+            };
+            while *is_blocked != Blocked::No {
                 worker.cond.wait(&mut is_blocked);
             }
         }
@@ -223,7 +264,8 @@ impl Sleep {
         self.new_jobs();
     }
 
-    /// Step 5–6 for jobs injected from outside the pool.
+    /// Step 5–6 for jobs injected from outside the pool, and for detached jobs pushed on
+    /// a worker's own deque (`WorkerThread::push_detached`).
     #[inline]
     pub(crate) fn new_injected_jobs(&self) {
         // Step 5: pairs with the sleeper's fence in step 4.
@@ -254,10 +296,11 @@ impl Sleep {
         }
     }
 
+    /// Wakes one worker that may take new work (not an isolated waiter).
     #[cold]
     fn wake_any(&self) {
         for index in 0..self.workers.len() {
-            if self.wake_specific(index) {
+            if self.wake(index, false) {
                 return;
             }
         }
@@ -265,12 +308,23 @@ impl Sleep {
 
     /// Wakes worker `index` if it is blocked; true if it was.
     pub(crate) fn wake_specific(&self, index: usize) -> bool {
+        self.wake(index, true)
+    }
+
+    fn wake(&self, index: usize, even_isolated: bool) -> bool {
         let worker = &self.workers[index];
         let mut is_blocked = worker.is_blocked.lock();
-        if *is_blocked {
-            *is_blocked = false;
+        let wake = match *is_blocked {
+            Blocked::No => false,
+            Blocked::Yes => true,
+            Blocked::Isolated => even_isolated,
+        };
+        if wake {
+            *is_blocked = Blocked::No;
             // SeqCst: the decrement belongs to the same total order as step 3.
             self.counters.fetch_sub(ONE_SLEEPING, Ordering::SeqCst);
+            // Mutant `wake_specific_no_notify`: the sleeper is never woken.
+            #[cfg(not(cancelpool_mutant = "wake_specific_no_notify"))]
             worker.cond.notify_one();
             true
         } else {

@@ -66,7 +66,10 @@ fn run_detached<F: FnOnce()>(f: F) {
     // SAFETY: jobs run on workers (registry invariant 2).
     let worker = unsafe { &*worker };
     if worker.registry.token.is_cancelled() {
-        drop(f);
+        // A panicking destructor of `f`'s captures must not unwind into the worker loop.
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(f))) {
+            report_panic(payload);
+        }
         worker.count(|c| &c.cancelled_before_start);
         return;
     }

@@ -35,7 +35,8 @@ use std::ptr::NonNull;
 use std::time::{Duration, Instant};
 
 use super::job::{JobHeader, JobRef};
-use super::registry::{Registry, WorkerThread};
+use super::latch::CoreLatch;
+use super::registry::{report_panic, Registry, WorkerThread};
 use super::thread_pool::push_detached;
 use crate::cancel::node::NodeRef;
 use crate::cancel::state::{self, Context};
@@ -158,6 +159,12 @@ impl From<Cancelled> for JobError {
 struct JobShared<T> {
     state: AtomicUsize,
     result: UnsafeCell<Option<Result<T, JobError>>>,
+    /// Set after `DONE`, for a handle joined on a worker of the same pool: that worker
+    /// waits on it while running other jobs (so joining inside the pool cannot
+    /// deadlock), and the completer wakes it through the sleep module.
+    latch: CoreLatch,
+    /// The index + 1 of the worker waiting on `latch` (0: none).
+    waiter: AtomicUsize,
 }
 
 /// The payload of a submitted job's token node.
@@ -200,10 +207,13 @@ unsafe impl<F: Send, T: Send> Sync for SubmitJob<F, T> {}
 pub struct JobHandle<T> {
     node: NodeRef,
     shared: NonNull<JobShared<T>>,
+    /// The pool the job was submitted to; compared, never dereferenced.
+    registry: *const Registry,
     _marker: PhantomData<T>,
 }
 
-// SAFETY: the handle only reads the result after `DONE` (Acquire) and `T: Send`.
+// SAFETY: the handle only reads the result after `DONE` (Acquire) and `T: Send`; the
+// registry pointer is only compared.
 unsafe impl<T: Send> Send for JobHandle<T> {}
 // SAFETY: `&JobHandle` gives no access to `T` (only `cancel`, `token`, state queries).
 unsafe impl<T: Send> Sync for JobHandle<T> {}
@@ -242,6 +252,8 @@ where
         shared: JobShared::<T> {
             state: AtomicUsize::new(QUEUED),
             result: UnsafeCell::new(None),
+            latch: CoreLatch::new(),
+            waiter: AtomicUsize::new(0),
         },
         func: UnsafeCell::new(Some(f)),
     };
@@ -252,6 +264,7 @@ where
     let handle = JobHandle {
         node: node.clone(),
         shared,
+        registry: &**registry,
         _marker: PhantomData,
     };
     match registry.admit() {
@@ -303,8 +316,21 @@ where
     debug_assert!(!worker.is_null());
     // SAFETY: jobs run on workers (registry invariant 2).
     let worker = unsafe { &*worker };
+    // Mutant `submit_done_before_result`: `DONE` published before the result is written.
+    // (Placed before the job's own atomics: loom cannot switch threads between two
+    // plain writes, so a store just before the result write would be invisible to it.)
+    #[cfg(cancelpool_mutant = "submit_done_before_result")]
+    job.shared.state.store(DONE, Ordering::Release);
     let result = if token.is_cancelled() {
-        drop(func);
+        // Mutant `submit_runs_cancelled_job`: reports "never started" but runs it.
+        #[cfg(cancelpool_mutant = "submit_runs_cancelled_job")]
+        let _ = func(&token);
+        // A panicking destructor of the closure's captures must not unwind into the
+        // worker loop (the worker would die and the handle never see `DONE`).
+        #[cfg(not(cancelpool_mutant = "submit_runs_cancelled_job"))]
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(func))) {
+            report_panic(payload);
+        }
         worker.count(|c| &c.cancelled_before_start);
         Err(JobError::Cancelled)
     } else {
@@ -317,6 +343,9 @@ where
             panic::catch_unwind(AssertUnwindSafe(|| func(&token)))
         };
         let result = match outcome {
+            // Mutant `submit_cancel_overrides_ok`: a late cancel discards finished work.
+            #[cfg(cancelpool_mutant = "submit_cancel_overrides_ok")]
+            Ok(Ok(_)) if token.is_cancelled() => Err(JobError::Cancelled),
             Ok(Ok(value)) => Ok(value),
             Ok(Err(Cancelled)) => {
                 worker.count(|c| &c.cancelled_running);
@@ -333,11 +362,31 @@ where
     // SAFETY: the handle reads `result` only after it sees `DONE` below.
     unsafe { *job.shared.result.get() = Some(result) };
     // AcqRel: Release publishes `result`; Acquire pairs with the handle's `WAITING`.
-    if job.shared.state.swap(DONE, Ordering::AcqRel) & WAITING != 0 {
+    #[cfg(not(cancelpool_mutant = "submit_done_relaxed"))]
+    let prev = job.shared.state.swap(DONE, Ordering::AcqRel);
+    // Mutant `submit_done_relaxed`: a handle that sees `DONE` does not see what the job
+    // wrote.
+    #[cfg(cancelpool_mutant = "submit_done_relaxed")]
+    let prev = job.shared.state.swap(DONE, Ordering::Relaxed);
+    if prev & WAITING != 0 {
         let node = token.node.as_ref().expect("a job token has a node");
         // Taking the lock waits until the handle is blocked (module docs).
+        #[cfg(not(cancelpool_mutant = "submit_notify_outside_lock"))]
         let _inner = node.lock();
+        // Mutant `submit_notify_outside_lock`: a handle between setting `WAITING` and
+        // its wait misses the notification.
         node.cond().notify_all();
+    }
+    // SAFETY: the job's memory lives until `token` drops below.
+    if unsafe { CoreLatch::set_raw(&job.shared.latch) } {
+        // Acquire: pairs with the waiter's Release store of its index.
+        let waiter = job.shared.waiter.load(Ordering::Acquire);
+        worker.registry.sleep.wake_specific(waiter - 1);
+    }
+    // If the handle is gone, this is the last reference: it frees the job with its
+    // result, whose destructor may panic; report that instead of unwinding the worker.
+    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(token))) {
+        report_panic(payload);
     }
 }
 
@@ -399,6 +448,9 @@ impl<T> JobHandle<T> {
 
     /// Waits for the job and returns its result.
     ///
+    /// Called on a worker of the job's own pool, the worker runs other jobs (perhaps
+    /// this one) while it waits, so joining inside the pool cannot deadlock it.
+    ///
     /// # Example
     ///
     /// ```
@@ -412,7 +464,8 @@ impl<T> JobHandle<T> {
 
     /// Waits at most `timeout`. On time-out returns `Err(JobError::TimedOut)` and the
     /// handle stays usable; otherwise returns the result (later calls then return
-    /// `Err(JobError::AlreadyJoined)`).
+    /// `Err(JobError::AlreadyJoined)`). Unlike [`join`](Self::join), it blocks its
+    /// thread even on a pool worker (for at most `timeout`).
     ///
     /// # Example
     ///
@@ -459,6 +512,21 @@ impl<T> JobHandle<T> {
         // Acquire: pairs with the worker's Release swap to `DONE`.
         if state.load(Ordering::Acquire) & STATE >= DONE {
             return true;
+        }
+        let worker = WorkerThread::current();
+        if deadline.is_none() && !worker.is_null() {
+            // SAFETY: registry invariant 2.
+            let worker = unsafe { &*worker };
+            if std::ptr::eq(&*worker.registry, self.registry) {
+                // A worker of the job's own pool: run other jobs (perhaps this one)
+                // until the job is done, instead of blocking its thread.
+                // Release: the completer reads the index after its latch swap.
+                self.shared()
+                    .waiter
+                    .store(worker.index + 1, Ordering::Release);
+                worker.wait_until(&self.shared().latch);
+                return true;
+            }
         }
         let mut inner = self.node.lock();
         loop {

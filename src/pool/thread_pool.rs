@@ -17,6 +17,20 @@
 //! Called from inside one of the pool's own jobs, a shutdown cannot join its own
 //! thread: it does steps 1–3 and returns [`ShutdownError::InsidePool`]; the workers exit
 //! after their current jobs and are joined by a later shutdown from outside, or by `Drop`.
+//! "Inside" also covers a closure that runs *for* one of the pool's jobs on another
+//! pool (a job of this pool called `other.install(..)` or `other.join(..)`, and the
+//! closure calls `this.shutdown()`): its token descends from this pool's token, and the
+//! worker it would wait for is the one waiting for it.
+//!
+//! # Timed-out shutdowns and `Drop`
+//!
+//! After a `*_timeout` shutdown gave up, the workers still running are exactly those not
+//! yet joined (every other one was). `Drop` then cancels and waits for them at most as
+//! long as that shutdown did, and leaves the ones still stuck running, detached, so the
+//! process can exit; the error of the timed-out call named them. Without a timed-out
+//! shutdown, `Drop` waits for every worker (P6: it never detaches threads silently).
+//! A pool whose workers were all joined already is left alone by `Drop`: in particular
+//! a graceful `shutdown()` followed by the drop cancels nothing.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -26,7 +40,6 @@ use super::job::JobRef;
 use super::registry::{Registry, WorkerThread};
 use super::stats::PoolStats;
 use crate::cancel::CancelToken;
-use crate::sync::atomic::{AtomicBool, Ordering};
 use crate::sync::{Arc, Mutex};
 
 /// A work-stealing pool whose jobs carry cancellation tokens; see the crate docs.
@@ -49,17 +62,32 @@ use crate::sync::{Arc, Mutex};
 /// ```
 pub struct ThreadPool {
     pub(crate) registry: Arc<Registry>,
-    handles: Mutex<Vec<WorkerHandle>>,
-    /// Set when a `*_timeout` shutdown gave up on stuck workers (see `Drop`).
-    gave_up: AtomicBool,
+    workers: Mutex<Workers>,
+}
+
+/// The join side of the workers, locked by whoever joins them (one shutdown at a time).
+struct Workers {
+    /// A worker's handle is taken once it is joined.
+    handles: Vec<WorkerHandle>,
+    /// Set when a `*_timeout` shutdown gave up on stuck workers: how long it waited
+    /// (see "Timed-out shutdowns and `Drop`").
+    gave_up_after: Option<Duration>,
+}
+
+impl Workers {
+    fn all_joined(&self) -> bool {
+        self.handles.iter().all(|h| h.handle.is_none())
+    }
 }
 
 impl ThreadPool {
     pub(crate) fn new(registry: Arc<Registry>, handles: Vec<WorkerHandle>) -> ThreadPool {
         ThreadPool {
             registry,
-            handles: Mutex::new(handles),
-            gave_up: AtomicBool::new(false),
+            workers: Mutex::new(Workers {
+                handles,
+                gave_up_after: None,
+            }),
         }
     }
 
@@ -325,8 +353,9 @@ impl ThreadPool {
     /// every worker. When it returns `Ok`, every worker has exited and its exit handler
     /// and thread-local destructors have run. Idempotent.
     ///
-    /// Called from inside one of this pool's jobs, it cannot join its own thread: it
-    /// stops the pool and returns [`ShutdownError::InsidePool`] at once.
+    /// Called from inside one of this pool's jobs (or from a closure that runs for one
+    /// of them on another pool), it cannot join its own thread: it stops the pool and
+    /// returns [`ShutdownError::InsidePool`] at once; a later call from outside joins.
     ///
     /// # Example
     ///
@@ -342,9 +371,10 @@ impl ThreadPool {
 
     /// Like [`shutdown`](Self::shutdown), but gives up waiting after `timeout`, naming
     /// the workers still running (by thread name). The pool stays closed; a later
-    /// shutdown (or `Drop`) joins the rest. Workers that never reach a checkpoint are
-    /// left running when the pool is dropped after a timed-out shutdown — the error told
-    /// you which — so the process can still exit.
+    /// shutdown (or `Drop`) joins the rest. Dropping the pool after a timed-out shutdown
+    /// cancels, waits at most `timeout` again, and leaves workers still stuck in a job
+    /// that never reaches a checkpoint running — the error told you which — so the
+    /// process can still exit.
     ///
     /// # Example
     ///
@@ -400,14 +430,27 @@ impl ThreadPool {
         self.stop(true, Some(timeout))
     }
 
+    /// True if the caller cannot wait for this pool's workers: it is one of them, or it
+    /// runs for one of this pool's jobs on another pool (module docs).
+    fn called_from_inside(&self) -> bool {
+        if self.current_thread_index().is_some() {
+            return true;
+        }
+        match (&crate::current_token().node, &self.registry.token.node) {
+            (Some(job), Some(pool)) => job.descends_from(pool),
+            _ => false,
+        }
+    }
+
     fn stop(&self, now: bool, timeout: Option<Duration>) -> Result<usize, ShutdownError> {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let before = self.stats().cancelled_before_start;
         let registry = &self.registry;
-        let inside = self.current_thread_index().is_some();
+        let inside = self.called_from_inside();
         // Step 1: while a worker of this pool is inside `close`, it holds no admission.
         registry.close();
         if now {
+            // A panicking `on_cancel` callback is caught inside `cancel` (C7).
             registry.source.cancel();
         }
         registry.terminate();
@@ -416,18 +459,16 @@ impl ThreadPool {
                 discarded: self.stats().cancelled_before_start - before,
             });
         }
-        let mut handles = self.handles.lock();
+        let mut workers = self.workers.lock();
         let mut stuck = Vec::new();
-        for h in handles.iter_mut() {
+        for h in workers.handles.iter_mut() {
             if h.handle.is_none() {
                 continue;
             }
             let stopped = &registry.infos[h.index].stopped;
             let done = match deadline {
-                None => {
-                    stopped.wait();
-                    true
-                }
+                // Without a deadline, `join` itself is the wait (one wake-up, not two).
+                None => true,
                 #[cfg(not(loom))]
                 Some(deadline) => stopped.wait_until(deadline),
                 #[cfg(loom)]
@@ -438,9 +479,10 @@ impl ThreadPool {
             };
             if done {
                 if let Some(handle) = h.handle.take() {
-                    // The thread has set `stopped` as its last act: this returns promptly,
-                    // after its thread-local destructors ran. A worker never unwinds (jobs
-                    // and handlers are caught), so there is no panic to report.
+                    // With a deadline, the thread has set `stopped` as its last act: this
+                    // returns promptly. Either way it returns after the thread's
+                    // thread-local destructors ran. A worker never unwinds (jobs and
+                    // handlers are caught), so there is no panic to report.
                     let _ = handle.join();
                 }
             } else {
@@ -456,25 +498,27 @@ impl ThreadPool {
         if stuck.is_empty() {
             Ok(discarded)
         } else {
-            // Relaxed: read only by this pool's `Drop`, which has `&mut self`.
-            self.gave_up.store(true, Ordering::Relaxed);
+            workers.gave_up_after = timeout;
             Err(ShutdownError::TimedOut { stuck, discarded })
         }
     }
 }
 
 impl Drop for ThreadPool {
-    /// `shutdown_now()`: cancel, discard, join. After a timed-out shutdown the workers
-    /// named in that error are not waited for again (so the process can exit); the rest
-    /// are joined. From inside one of the pool's own jobs nothing can be joined: the pool
-    /// is stopped and its workers exit after their current jobs.
+    /// `shutdown_now()`: cancel, discard, join. Does nothing if every worker was joined
+    /// already. After a timed-out shutdown, waits for the remaining (stuck) workers at
+    /// most as long as that shutdown did, then leaves them running so the process can
+    /// exit. From inside one of the pool's own jobs nothing can be joined: the pool is
+    /// stopped and its workers exit after their current jobs.
     fn drop(&mut self) {
-        // Relaxed: `&mut self` orders it after the store.
-        if self.gave_up.load(Ordering::Relaxed) {
-            let _ = self.stop(true, Some(Duration::ZERO));
-        } else {
-            self.shutdown_now();
+        let (all_joined, grace) = {
+            let workers = self.workers.lock();
+            (workers.all_joined(), workers.gave_up_after)
+        };
+        if all_joined {
+            return;
         }
+        let _ = self.stop(true, grace);
     }
 }
 
@@ -506,7 +550,8 @@ pub enum ShutdownError {
         /// Jobs discarded before they started (for `shutdown_now_timeout`).
         discarded: usize,
     },
-    /// Called from inside one of the pool's own jobs: the pool is closed (and, for
+    /// Called from inside one of the pool's own jobs (or from work such a job waits for
+    /// on another pool, e.g. in `other.install`): the pool is closed (and, for
     /// `shutdown_now`, cancelled) and its workers exit after their current jobs, but a
     /// thread cannot join itself. A later shutdown from outside, or `Drop`, joins them.
     InsidePool {
@@ -543,7 +588,7 @@ pub(crate) fn push_detached(registry: &Registry, job: JobRef) {
         // Inside an isolated region a detached job goes to the injector: the isolated
         // waiter will not run it, and it must not sit above the region's own forks.
         if std::ptr::eq(&*worker.registry, registry) && worker.isolation.get() == 0 {
-            worker.push(job);
+            worker.push_detached(job);
             return;
         }
     }

@@ -1,24 +1,61 @@
-//! Helpers shared by the integration tests of the cancellation core.
+//! Helpers shared by the integration tests.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
 /// A global allocator that counts, per thread, the bytes allocated minus the bytes freed
-/// by that thread. A test that allocates and frees on one thread reads a growth that
-/// other tests running in parallel cannot disturb.
+/// and the number of allocations made by that thread, and — for threads that opted in
+/// (e.g. a pool's workers, through their start handler) — a process-wide allocation
+/// count while a measurement runs. A test reads what its own threads did; other tests
+/// running in parallel cannot disturb it.
 pub(crate) struct CountingAlloc;
 
 std::thread_local! {
-    // Const-initialised and without a destructor: safe to touch from inside the allocator.
+    // Const-initialised and without destructors: safe to touch from inside the allocator.
     static NET_BYTES: Cell<isize> = const { Cell::new(0) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    static OPTED_IN: Cell<bool> = const { Cell::new(false) };
 }
+
+static MEASURING_OPTED_IN: AtomicBool = AtomicBool::new(false);
+static OPTED_IN_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
 fn account(delta: isize) {
     let _ = NET_BYTES.try_with(|n| n.set(n.get() + delta));
+}
+
+fn count_allocation() {
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+    if MEASURING_OPTED_IN.load(Ordering::SeqCst) && OPTED_IN.try_with(Cell::get).unwrap_or(false) {
+        OPTED_IN_ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `f` and returns its result and how many allocations this thread made in it.
+pub(crate) fn allocations_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let r = f();
+    (r, ALLOCATIONS.with(Cell::get) - before)
+}
+
+/// Makes this thread's allocations count in [`opted_in_allocations_during`].
+pub(crate) fn opt_in_this_thread() {
+    OPTED_IN.with(|o| o.set(true));
+}
+
+/// Runs `f` and returns its result and how many allocations all opted-in threads made
+/// meanwhile (measurements of this kind must not overlap).
+pub(crate) fn opted_in_allocations_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    OPTED_IN_ALLOCATIONS.store(0, Ordering::SeqCst);
+    MEASURING_OPTED_IN.store(true, Ordering::SeqCst);
+    let r = f();
+    MEASURING_OPTED_IN.store(false, Ordering::SeqCst);
+    (r, OPTED_IN_ALLOCATIONS.load(Ordering::SeqCst))
 }
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the bookkeeping
@@ -29,6 +66,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
             account(layout.size() as isize);
+            count_allocation();
         }
         p
     }
@@ -37,6 +75,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
         let p = unsafe { System.alloc_zeroed(layout) };
         if !p.is_null() {
             account(layout.size() as isize);
+            count_allocation();
         }
         p
     }
@@ -50,6 +89,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             account(new_size as isize - layout.size() as isize);
+            count_allocation();
         }
         p
     }
@@ -82,6 +122,56 @@ pub(crate) fn within<T: Send + 'static>(
             Err(payload) => std::panic::resume_unwind(payload),
             Ok(()) => unreachable!("the thread sends before it ends"),
         },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers of the pool tests.
+
+/// Generous bound for "this must not deadlock" in the pool tests: far above any
+/// legitimate run time, so it fires only on a real hang, never because the machine is
+/// busy.
+pub(crate) const WATCHDOG: Duration = Duration::from_secs(20);
+
+/// The prefix of panic messages the tests raise on purpose.
+pub(crate) const EXPECTED: &str = "expected panic";
+
+/// Installs (once per test binary) a panic hook that stays silent for panics whose
+/// message starts with [`EXPECTED`] and defers to the previous hook otherwise.
+pub(crate) fn quiet_expected_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !panic_message(info.payload()).starts_with(EXPECTED) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The message of a panic payload (`&str` or `String`).
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "<non-string payload>".to_owned())
+}
+
+/// Polls `cond` (yielding between polls) until it holds or `limit` passes; returns
+/// whether it held. For conditions that become true "eventually" by design, such as
+/// idle workers parking; never a substitute for synchronising with a job.
+pub(crate) fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if cond() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        thread::yield_now();
     }
 }
 

@@ -1,0 +1,111 @@
+//! Graceful shutdown on Ctrl-C or SIGTERM.
+//!
+//! A pool runs six cancellable jobs: two quick ones that finish, four long ones (about
+//! 30 s each). Press Ctrl-C (or `kill -TERM <pid>`): the signal cancels the pool's
+//! jobs, each long job stops at its next cancellation point and returns through its
+//! ordinary drops (every job prints `cleanup job N`), the program prints which jobs
+//! finished and which were cancelled, shuts the pool down and exits with status 0.
+//! A second Ctrl-C while that happens terminates at once.
+//!
+//! ```text
+//! cargo run --example graceful --features signal
+//! ```
+
+use std::error::Error;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use cancelpool::{JobError, ThreadPoolBuilder};
+
+const JOBS: usize = 6;
+const QUICK: usize = 2;
+
+/// Cleanup that must run however the job ends: finished, cancelled while running, or
+/// discarded before it started (then the closure holding it is dropped unrun).
+struct Cleanup(usize);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        println!("cleanup job {}", self.0);
+    }
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let pool = ThreadPoolBuilder::new()
+        .num_threads(JOBS - QUICK)
+        .thread_name(|i| format!("graceful-{i}"))
+        .build()?;
+    // From here on, SIGINT/SIGTERM cancel the pool's jobs (the handler itself only
+    // wakes a watcher thread).
+    let signals = cancelpool::cancel_on_signals(&pool)?;
+
+    let (started_tx, started_rx) = mpsc::channel();
+    let mut handles = Vec::new();
+    for n in 0..JOBS {
+        let steps: u64 = if n < QUICK { 3 } else { 3_000 };
+        let started_tx = started_tx.clone();
+        let cleanup = Cleanup(n);
+        handles.push(pool.submit(move |token| {
+            let _cleanup = cleanup;
+            let _ = started_tx.send(n);
+            let mut done = 0;
+            while done < steps {
+                // A unit of work: here a 10 ms cancellable wait.
+                token.sleep(Duration::from_millis(10))?;
+                done += 1;
+            }
+            Ok(done)
+        }));
+    }
+    drop(started_tx);
+    let mut report = Vec::new();
+    // The quick jobs finish first; the long ones take their workers.
+    for (n, handle) in handles.drain(..QUICK).enumerate() {
+        report.push((n, handle.join()));
+    }
+    for _ in 0..JOBS {
+        started_rx.recv()?;
+    }
+    println!(
+        "ready: pid {}; {} jobs running; press Ctrl-C or send SIGTERM",
+        std::process::id(),
+        JOBS - QUICK
+    );
+    for (n, handle) in (QUICK..).zip(handles) {
+        report.push((n, handle.join()));
+    }
+
+    let mut finished = Vec::new();
+    let mut cancelled = Vec::new();
+    for (n, result) in report {
+        match result {
+            Ok(steps) => {
+                println!("job {n}: finished after {steps} steps");
+                finished.push(n);
+            }
+            Err(JobError::Cancelled) => {
+                println!("job {n}: cancelled");
+                cancelled.push(n);
+            }
+            Err(e) => {
+                println!("job {n}: {e}");
+                return Err(e.into());
+            }
+        }
+    }
+    match signals.received() {
+        Some(sig) => {
+            let name = match sig {
+                cancelpool::signal::SIGINT => "SIGINT",
+                cancelpool::signal::SIGTERM => "SIGTERM",
+                _ => "a signal",
+            };
+            println!("{name} ({sig}) received: the pool's jobs were cancelled");
+        }
+        None => println!("no signal received"),
+    }
+    println!("summary: finished {finished:?}, cancelled {cancelled:?}");
+    pool.shutdown()?;
+    println!("pool shut down; every worker joined");
+    Ok(())
+}

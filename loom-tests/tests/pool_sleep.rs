@@ -1,0 +1,92 @@
+//! L6: new work racing a worker on its way to sleep is never stranded (P5, sleep.rs).
+//!
+//! Under loom the pool sleeps after zero spin rounds, so a freshly built pool's workers
+//! race straight into the sleep protocol while the model thread submits.
+//!
+//! The loom deque stand-in lets a thief miss a push it races with, as crossbeam's can
+//! (see `src/pool/deque.rs`); with a plain mutex there, the fence that the mutant
+//! `detached_push_unfenced` removes would make no difference to the model.
+//!
+//! Run: `RUSTFLAGS="--cfg loom" cargo test -p loom-tests --release --target-dir
+//! target/loom --test pool_sleep`. Each model is exhaustive under the preemption bound named
+//! below (its default; `LOOM_MAX_PREEMPTIONS` overrides it for every model). Figures:
+//! release build, one test at a time, on the shared 2-core machine.
+//!
+//! | model | bound | executions | time |
+//! |---|---|---|---|
+//! | `submit_races_worker_sleep_job_runs` | 5 | 27,104 | 2 s |
+//! | `spawn_races_worker_sleep_job_runs` | 5 | 17,732 | 1 s |
+//! | `submit_from_worker_races_other_worker_sleep_job_runs` | 2 | 60,848 | 7 s |
+//!
+//! Mutants caught (`scripts/loom-pool-mutants.sh`): `wake_specific_no_notify`,
+//! `sleep_skip_jec_recheck`, `detached_push_unfenced` (the bug this model found).
+#![cfg(loom)]
+
+mod pool_util;
+
+use cancelpool::ThreadPoolBuilder;
+use loom::sync::atomic::{AtomicBool, Ordering};
+use loom::sync::{Arc, Condvar, Mutex};
+use pool_util::model;
+
+/// A job submitted from outside while the only worker goes to sleep runs; `join` returns.
+/// A lost wake-up shows as a loom deadlock (the worker parked, the model thread in `join`).
+#[test]
+fn submit_races_worker_sleep_job_runs() {
+    model("submit_races_worker_sleep_job_runs", Some(5), || {
+        let pool = ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let handle = pool.submit(|_| Ok(7));
+        assert_eq!(handle.join().unwrap(), 7);
+        pool.shutdown().unwrap();
+        let s = pool.stats();
+        assert_eq!((s.submitted, s.finished, s.in_flight), (1, 1, 0));
+    });
+}
+
+/// Same with `spawn` (no handle): the model thread waits on its own condvar for the job.
+#[test]
+fn spawn_races_worker_sleep_job_runs() {
+    model("spawn_races_worker_sleep_job_runs", Some(5), || {
+        let pool = ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let done = Arc::new((Mutex::new(false), Condvar::new()));
+        let signal = Arc::clone(&done);
+        pool.spawn(move || {
+            let (lock, cond) = &*signal;
+            *lock.lock().unwrap() = true;
+            cond.notify_one();
+        });
+        let (lock, cond) = &*done;
+        let mut ran = lock.lock().unwrap();
+        while !*ran {
+            ran = cond.wait(ran).unwrap();
+        }
+        drop(ran);
+        pool.shutdown().unwrap();
+    });
+}
+
+/// A job running on worker A submits a detached job (it goes on A's own deque) and then
+/// blocks in `JobHandle::join`, which does not help: only worker B, racing to sleep, can
+/// run it. The local push must wake or re-route B (sleep.rs step 3's JEC check).
+#[test]
+fn submit_from_worker_races_other_worker_sleep_job_runs() {
+    model(
+        "submit_from_worker_races_other_worker_sleep_job_runs",
+        Some(2),
+        || {
+            let pool = ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+            let ran = Arc::new(AtomicBool::new(false));
+            let r = Arc::clone(&ran);
+            let out = pool.install(move || {
+                let handle = cancelpool::submit(move |_| {
+                    r.store(true, Ordering::Relaxed);
+                    Ok(3)
+                });
+                handle.join()
+            });
+            assert_eq!(out.unwrap(), 3);
+            assert!(ran.load(Ordering::Relaxed));
+            pool.shutdown().unwrap();
+        },
+    );
+}

@@ -1,0 +1,392 @@
+//! `submit` and `JobHandle` (P3): results, cancellation before and while running, kept
+//! work, panics, timed joins, RAII cancel on drop, `detach`, the handle's token, and the
+//! allocations of one submit.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use cancelpool::{Cancelled, JobError, JobHandle, ThreadPool, ThreadPoolBuilder};
+use common::{EXPECTED, WATCHDOG};
+
+#[global_allocator]
+static ALLOC: common::CountingAlloc = common::CountingAlloc;
+
+use common::allocations_during;
+
+// ---------------------------------------------------------------------------------------
+
+fn pool(n: usize) -> ThreadPool {
+    ThreadPoolBuilder::new().num_threads(n).build().unwrap()
+}
+
+/// Occupies the only worker of a one-thread pool until the returned sender is used (or
+/// dropped). Returns once the worker is inside the blocking job.
+fn block_the_worker(pool: &ThreadPool) -> mpsc::Sender<()> {
+    let (started_tx, started_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    pool.spawn(move || {
+        started_tx.send(()).unwrap();
+        let _ = release_rx.recv_timeout(WATCHDOG);
+    });
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    release_tx
+}
+
+#[test]
+fn join_returns_the_jobs_result() {
+    let pool = pool(2);
+    let data: Vec<i32> = (1..=3).collect();
+    let h = pool.submit(move |token| {
+        token.checkpoint()?;
+        Ok(data.iter().sum::<i32>())
+    });
+    assert_eq!(h.join().unwrap(), 6);
+    let h: JobHandle<String> = pool.submit(|_| Ok("text".to_owned()));
+    assert_eq!(h.join().unwrap(), "text");
+    let s = pool.stats();
+    assert_eq!((s.submitted, s.finished, s.in_flight), (2, 2, 0));
+}
+
+#[test]
+fn cancel_before_start_gives_cancelled_and_the_closure_never_runs() {
+    let pool = pool(1);
+    let release = block_the_worker(&pool);
+    let ran = Arc::new(AtomicBool::new(false));
+    let r = Arc::clone(&ran);
+    let h = pool.submit(move |_| {
+        r.store(true, Ordering::SeqCst);
+        Ok(())
+    });
+    assert!(h.cancel(), "the first cancel makes the request");
+    assert!(!h.cancel());
+    assert!(!h.is_finished());
+    release.send(()).unwrap();
+    assert!(matches!(h.join(), Err(JobError::Cancelled)));
+    assert!(!ran.load(Ordering::SeqCst), "the closure never ran");
+    let s = pool.stats();
+    assert_eq!(s.cancelled_before_start, 1);
+    assert_eq!(s.cancelled, 1);
+    assert_eq!(
+        s.submitted,
+        s.finished + s.cancelled_before_start + s.rejected
+    );
+}
+
+#[test]
+fn cancel_while_running_is_seen_at_a_checkpoint() {
+    let pool = pool(2);
+    let (started_tx, started_rx) = mpsc::channel();
+    let h = pool.submit(move |token| {
+        started_tx.send(()).unwrap();
+        for _ in 0..10_000_000u64 {
+            token.checkpoint()?;
+            std::thread::yield_now();
+        }
+        Ok("never cancelled")
+    });
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    assert!(h.cancel());
+    assert!(matches!(h.join(), Err(JobError::Cancelled)));
+    let s = pool.stats();
+    assert_eq!(
+        (s.cancelled, s.cancelled_before_start, s.finished),
+        (1, 0, 1)
+    );
+}
+
+#[test]
+fn cancel_wakes_a_cancellable_wait_in_the_job() {
+    let pool = pool(1);
+    let (started_tx, started_rx) = mpsc::channel();
+    let h = pool.submit(move |token| {
+        started_tx.send(()).unwrap();
+        token.sleep(WATCHDOG * 2)?;
+        Ok(())
+    });
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    h.cancel();
+    assert!(matches!(h.join(), Err(JobError::Cancelled)));
+}
+
+#[test]
+fn a_job_that_returns_ok_after_a_cancel_keeps_its_work() {
+    let pool = pool(1);
+    let (started_tx, started_rx) = mpsc::channel();
+    let h = pool.submit(move |token| {
+        started_tx.send(()).unwrap();
+        let seen = token.wait_cancelled(WATCHDOG).is_err();
+        Ok(if seen {
+            "finished despite the request"
+        } else {
+            "timed out"
+        })
+    });
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    h.cancel();
+    assert_eq!(h.join().unwrap(), "finished despite the request");
+    assert_eq!(pool.stats().cancelled, 0);
+}
+
+#[test]
+fn a_panic_becomes_panicked_with_its_payload() {
+    common::quiet_expected_panics();
+    let pool = pool(1);
+    let h = pool.submit(|_| -> Result<(), Cancelled> { panic!("{EXPECTED}: submitted") });
+    match h.join() {
+        Err(JobError::Panicked(payload)) => {
+            assert_eq!(
+                common::panic_message(&*payload),
+                format!("{EXPECTED}: submitted")
+            );
+        }
+        other => panic!("expected Panicked, got {other:?}"),
+    }
+    // The worker survived.
+    assert_eq!(pool.submit(|_| Ok(1)).join().unwrap(), 1);
+    let s = pool.stats();
+    assert_eq!((s.panicked, s.finished), (1, 2));
+}
+
+#[test]
+fn join_timeout_times_out_then_later_returns_the_result() {
+    let pool = pool(1);
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let mut h = pool.submit(move |_| {
+        go_rx.recv_timeout(WATCHDOG).unwrap();
+        Ok(7)
+    });
+    assert!(matches!(
+        h.join_timeout(Duration::from_millis(20)),
+        Err(JobError::TimedOut)
+    ));
+    assert!(matches!(
+        h.join_timeout(Duration::ZERO),
+        Err(JobError::TimedOut)
+    ));
+    assert!(!h.is_finished());
+    go_tx.send(()).unwrap();
+    assert_eq!(h.join_timeout(WATCHDOG).unwrap(), 7);
+    assert!(h.is_finished());
+    assert!(matches!(
+        h.join_timeout(Duration::ZERO),
+        Err(JobError::AlreadyJoined)
+    ));
+    assert!(matches!(h.join(), Err(JobError::AlreadyJoined)));
+}
+
+#[test]
+fn is_finished_turns_true_when_the_job_ends() {
+    let pool = pool(1);
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let h = pool.submit(move |_| {
+        go_rx.recv_timeout(WATCHDOG).unwrap();
+        Ok(())
+    });
+    assert!(!h.is_finished());
+    go_tx.send(()).unwrap();
+    // The job ends on its own: poll (bounded) without joining.
+    assert!(common::eventually(WATCHDOG, || h.is_finished()));
+    h.join().unwrap();
+
+    // A rejected job is finished at once.
+    pool.shutdown().unwrap();
+    let h = pool.submit(|_| Ok(()));
+    assert!(h.is_finished());
+}
+
+#[test]
+fn dropping_the_handle_requests_cancellation_and_does_not_block() {
+    let pool = pool(1);
+    let (started_tx, started_rx) = mpsc::channel();
+    let (proceed_tx, proceed_rx) = mpsc::channel::<()>();
+    let (report_tx, report_rx) = mpsc::channel();
+    let h = pool.submit(move |token| {
+        started_tx.send(()).unwrap();
+        let cancelled = token.wait_cancelled(WATCHDOG).is_err();
+        // Only reachable quickly if `drop(handle)` returned before the job ended.
+        let proceeded = proceed_rx.recv_timeout(WATCHDOG).is_ok();
+        report_tx.send((cancelled, proceeded)).unwrap();
+        token.checkpoint()?;
+        Ok(())
+    });
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    drop(h);
+    proceed_tx.send(()).unwrap();
+    assert_eq!(report_rx.recv_timeout(WATCHDOG * 2).unwrap(), (true, true));
+    pool.shutdown().unwrap();
+    assert_eq!(pool.stats().cancelled, 1);
+}
+
+#[test]
+fn dropping_the_handle_of_a_queued_job_discards_it() {
+    let pool = pool(1);
+    let release = block_the_worker(&pool);
+    let ran = Arc::new(AtomicBool::new(false));
+    let r = Arc::clone(&ran);
+    drop(pool.submit(move |_| {
+        r.store(true, Ordering::SeqCst);
+        Ok(())
+    }));
+    release.send(()).unwrap();
+    pool.shutdown().unwrap();
+    assert!(!ran.load(Ordering::SeqCst));
+    assert_eq!(pool.stats().cancelled_before_start, 1);
+}
+
+#[test]
+fn detach_lets_the_job_finish_uncancelled() {
+    let pool = pool(1);
+    let (started_tx, started_rx) = mpsc::channel();
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (done_tx, done_rx) = mpsc::channel();
+    let h = pool.submit(move |token| {
+        started_tx.send(()).unwrap();
+        go_rx.recv_timeout(WATCHDOG).unwrap();
+        done_tx.send(token.is_cancelled()).unwrap();
+        token.checkpoint()?;
+        Ok(())
+    });
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    h.detach();
+    go_tx.send(()).unwrap();
+    assert!(!done_rx.recv_timeout(WATCHDOG).unwrap(), "not cancelled");
+    pool.shutdown().unwrap();
+    let s = pool.stats();
+    assert_eq!((s.finished, s.cancelled), (1, 0));
+}
+
+#[test]
+fn the_handles_token_is_the_jobs_token() {
+    let pool = pool(1);
+    let (started_tx, started_rx) = mpsc::channel();
+    let h = pool.submit(move |token| {
+        started_tx.send(()).unwrap();
+        let given = token.wait_cancelled(WATCHDOG).is_err();
+        let ambient = cancelpool::current_token().is_cancelled();
+        Ok((given, ambient, cancelpool::checkpoint().is_err()))
+    });
+    let token = h.token();
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    assert!(!token.is_cancelled());
+    h.cancel();
+    assert!(token.is_cancelled());
+    assert_eq!(h.join().unwrap(), (true, true, true));
+    assert!(token.is_cancelled(), "the token outlives the handle");
+}
+
+#[test]
+fn a_jobs_token_is_a_child_of_the_pool_token() {
+    let pool = pool(1);
+    let (started_tx, started_rx) = mpsc::channel();
+    let running = pool.submit(move |token| {
+        started_tx.send(()).unwrap();
+        token.wait_cancelled(WATCHDOG)?;
+        Ok(())
+    });
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    // Queued behind the running job.
+    let cancelled_alone = pool.submit(|_| Ok(()));
+    let sibling = pool.submit(|_| Ok(()));
+    // Cancelling one job touches neither its siblings nor the pool.
+    cancelled_alone.cancel();
+    assert!(!running.token().is_cancelled() && !sibling.token().is_cancelled());
+    assert!(!pool.token().is_cancelled());
+    // Cancelling the pool's token cancels every job's token.
+    assert!(pool.cancel_all());
+    assert!(running.token().is_cancelled() && sibling.token().is_cancelled());
+    assert!(matches!(running.join(), Err(JobError::Cancelled)));
+    assert!(matches!(cancelled_alone.join(), Err(JobError::Cancelled)));
+    assert!(matches!(sibling.join(), Err(JobError::Cancelled)));
+    let s = pool.stats();
+    assert_eq!((s.cancelled_before_start, s.cancelled), (2, 3));
+}
+
+#[test]
+fn submit_after_shutdown_is_rejected_and_nothing_runs() {
+    let pool = pool(1);
+    pool.shutdown().unwrap();
+    let ran = Arc::new(AtomicBool::new(false));
+    let r = Arc::clone(&ran);
+    let h = pool.submit(move |_| {
+        r.store(true, Ordering::SeqCst);
+        Ok(())
+    });
+    assert!(matches!(h.join(), Err(JobError::Rejected)));
+    assert!(!ran.load(Ordering::SeqCst));
+    assert_eq!(pool.stats().rejected, 1);
+}
+
+#[test]
+fn joining_a_handle_from_inside_the_pool_does_not_deadlock() {
+    common::within(
+        Duration::from_secs(5),
+        "JobHandle::join on the only worker",
+        || {
+            let pool = pool(1);
+            let r = pool.install(|| cancelpool::submit(|_| Ok(5)).join().unwrap());
+            assert_eq!(r, 5);
+        },
+    );
+}
+
+fn median(mut v: Vec<usize>) -> usize {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+/// Submits 1000 trivial jobs, one at a time, and counts the allocations each `submit`
+/// call makes on the submitting thread. Returns (median, max, total).
+fn measure_submits(pool: &ThreadPool) -> (usize, usize, usize) {
+    const N: usize = 1000;
+    let mut counts = Vec::with_capacity(N);
+    for _ in 0..N {
+        let (h, n) = allocations_during(|| cancelpool_submit(pool));
+        counts.push(n);
+        h.join().unwrap();
+    }
+    let max = *counts.iter().max().unwrap();
+    let total = counts.iter().sum();
+    (median(counts), max, total)
+}
+
+/// `submit` on `pool`: through the pool from outside, or the free function on a worker.
+fn cancelpool_submit(pool: &ThreadPool) -> JobHandle<()> {
+    if pool.current_thread_index().is_some() {
+        cancelpool::submit(|_| Ok(()))
+    } else {
+        pool.submit(|_| Ok(()))
+    }
+}
+
+#[test]
+fn one_submit_makes_one_allocation_on_the_submitting_thread() {
+    let pool = pool(2);
+    // Warm up: reserve room in the pool token's child slab (many jobs alive at once),
+    // and let the queues and the thread-locals reach their steady state.
+    for _ in 0..2 {
+        let handles: Vec<_> = (0..256).map(|_| pool.submit(|_| Ok(()))).collect();
+        handles.into_iter().for_each(|h| h.join().unwrap());
+    }
+    let outside = measure_submits(&pool);
+    let inside = pool.install(|| {
+        let handles: Vec<_> = (0..256).map(|_| cancelpool::submit(|_| Ok(()))).collect();
+        handles.into_iter().for_each(|h| h.join().unwrap());
+        measure_submits(&pool)
+    });
+    eprintln!(
+        "submit allocations (median, max, total over 1000): from outside {outside:?}, \
+         from a worker {inside:?}"
+    );
+    for (median, max, total) in [outside, inside] {
+        assert_eq!(
+            median, 1,
+            "one allocation: job, handle state and token together"
+        );
+        // The global injector allocates one block per 63 jobs pushed from outside.
+        assert!(max <= 2, "max {max}");
+        assert!(total <= 1000 + 1000 / 32, "total {total}");
+    }
+}
