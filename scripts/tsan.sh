@@ -38,9 +38,24 @@ export RUST_TEST_THREADS="${RUST_TEST_THREADS:-1}"
 
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then
-    # --tests: the library's unit tests and every integration test, no doctests.
-    # wait_fd_emfile fills the descriptor table, which TSan's runtime also needs.
-    args=(--tests -- --skip wait_fd_reports_emfile)
+    # The library's unit tests and every integration test file (no doctests), except:
+    # - examples.rs runs the example binaries as child processes, built by a plain
+    #   `cargo build` that knows nothing of this target dir or of -Zbuild-std;
+    # - wait_fd_emfile.rs fills the descriptor table, which TSan's runtime also needs;
+    # - signals.rs checks which thread takes a process-directed signal, and TSan changes
+    #   that: it defers handlers to its interceptors and runs a thread of its own.
+    args=(--lib)
+    for f in tests/*.rs; do
+        name=$(basename "$f" .rs)
+        case $name in
+            examples | signals | wait_fd_emfile) ;;
+            *) args+=(--test "$name") ;;
+        esac
+    done
+    # Tests skipped by name:
+    # - join_does_not_allocate_in_a_warmed_up_pool counts allocations, and under TSan
+    #   crossbeam-epoch allocates in try_advance (its stand-in for fences TSan cannot see).
+    args+=(-- --skip join_does_not_allocate_in_a_warmed_up_pool)
 fi
 
 start=$(date +%s)
