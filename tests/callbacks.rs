@@ -112,7 +112,7 @@ fn on_the_never_token_the_callback_never_runs() {
 
 #[test]
 fn dropping_the_guard_on_another_thread_waits_for_the_running_callback() {
-    for round in 0..20 {
+    for round in 0..common::scaled(20, 2) {
         let source = CancelSource::new();
         // The callback tells the dropper it has started, then works for a while, checking
         // that the dropper's `drop` has not returned; it records that it finished.
@@ -355,7 +355,7 @@ fn is_registered_tracks_the_registration() {
 
 #[test]
 fn registering_and_dropping_many_callbacks_does_not_grow_the_token() {
-    const CHURN: usize = 100_000;
+    const CHURN: usize = common::scaled(100_000, 300);
     let source = CancelSource::new();
     let token = source.token();
     for _ in 0..16 {
@@ -378,7 +378,7 @@ fn registering_and_dropping_many_callbacks_does_not_grow_the_token() {
 
 #[test]
 fn many_registered_callbacks_all_run_once() {
-    const N: usize = 100_000;
+    const N: usize = common::scaled(100_000, 300);
     let source = CancelSource::new();
     let count = Arc::new(AtomicUsize::new(0));
     let guards: Vec<CancelCallback> = (0..N)
@@ -402,7 +402,7 @@ fn many_registered_callbacks_all_run_once() {
 
 #[test]
 fn on_cancel_racing_cancel_from_several_threads_runs_exactly_once() {
-    const ROUNDS: usize = 500;
+    const ROUNDS: usize = common::scaled(500, 15);
     for round in 0..ROUNDS {
         let source = CancelSource::new();
         let barrier = Arc::new(Barrier::new(4));
@@ -432,7 +432,7 @@ fn on_cancel_racing_cancel_from_several_threads_runs_exactly_once() {
 
 #[test]
 fn guard_drop_racing_cancel_gives_exactly_once_or_never() {
-    const ROUNDS: usize = 500;
+    const ROUNDS: usize = common::scaled(500, 15);
     let mut ran = 0;
     for round in 0..ROUNDS {
         let source = CancelSource::new();

@@ -48,7 +48,7 @@ fn a_child_cancelled_through_its_parent_reports_false_on_its_own_cancel() {
 #[test]
 fn racing_cancels_from_four_threads_have_exactly_one_winner() {
     const THREADS: usize = 4;
-    const ROUNDS: usize = 300;
+    const ROUNDS: usize = common::scaled(300, 10);
     for round in 0..ROUNDS {
         let source = CancelSource::new();
         let barrier = Arc::new(Barrier::new(THREADS));
@@ -74,7 +74,7 @@ fn racing_cancels_from_four_threads_have_exactly_one_winner() {
 fn racing_parent_and_child_cancels_each_node_has_exactly_one_winner() {
     // Each node is claimed once: the child's request is made by the child's own call
     // or by the parent's propagation, never by both.
-    for round in 0..300 {
+    for round in 0..common::scaled(300, 10) {
         let parent = CancelSource::new();
         let child = CancelSource::child_of(&parent.token());
         let grandchild = CancelSource::child_of(&child.token());
@@ -158,7 +158,7 @@ fn tokens_outlive_their_source_and_sources_outlive_their_tokens() {
 
 #[test]
 fn parent_cancel_reaches_every_node_of_a_deep_chain() {
-    const DEPTH: usize = 10_000;
+    const DEPTH: usize = common::scaled(10_000, 300);
     // A small stack: creating, cancelling and dropping the chain must not recurse.
     let run = || {
         let mut chain: Vec<CancelSource> = Vec::with_capacity(DEPTH);
@@ -212,7 +212,7 @@ fn cancelling_the_middle_of_a_chain_leaves_the_part_above_alone() {
 
 #[test]
 fn parent_cancel_reaches_every_node_of_a_wide_fan_out() {
-    const WIDTH: usize = 1_000;
+    const WIDTH: usize = common::scaled(1_000, 100);
     let root = CancelSource::new();
     let children: Vec<CancelSource> = (0..WIDTH)
         .map(|_| CancelSource::child_of(&root.token()))
@@ -280,7 +280,7 @@ fn child_of_a_cancelled_parent_is_born_cancelled() {
 #[test]
 fn child_created_while_parent_is_cancelled_concurrently_is_cancelled() {
     // C2 / L5: whichever wins, a child made from the parent's token ends up cancelled.
-    for round in 0..500 {
+    for round in 0..common::scaled(500, 20) {
         let parent = CancelSource::new();
         let token = parent.token();
         let barrier = Arc::new(Barrier::new(2));
@@ -363,8 +363,8 @@ impl Tree {
 #[test]
 fn observers_that_see_a_parent_cancelled_see_every_descendant_cancelled() {
     const OBSERVERS: usize = 2;
-    const ROUNDS: usize = 150;
-    const MAX_SPINS: usize = 100_000;
+    const ROUNDS: usize = common::scaled(150, 3);
+    const MAX_SPINS: usize = common::scaled(100_000, 20);
     for _ in 0..ROUNDS {
         let tree = Arc::new(Tree::new(4, 3)); // 1 + 4 + 16 + 64 nodes
         let barrier = Arc::new(Barrier::new(OBSERVERS + 2));
@@ -410,7 +410,7 @@ fn a_child_token_outliving_its_source_is_still_cancelled_by_the_parent() {
 
 #[test]
 fn dropping_children_does_not_leak_their_registrations() {
-    const CHURN: usize = 100_000;
+    const CHURN: usize = common::scaled(100_000, 300);
     let parent = CancelSource::new();
     let token = parent.token();
     // Warm up: the parent's registry reaches its steady size.
@@ -447,7 +447,7 @@ fn children_kept_alive_through_churn_are_all_cancelled() {
     let parent = CancelSource::new();
     let token = parent.token();
     let mut kept = Vec::new();
-    for i in 0..20_000 {
+    for i in 0..common::scaled(20_000, 500) {
         let child = CancelSource::child_of(&token);
         if i % 97 == 0 {
             kept.push(child.token());
@@ -482,7 +482,7 @@ fn dropping_children_after_the_parent_is_cancelled_is_fine() {
 fn concurrent_child_churn_and_parent_cancel() {
     // Children are created and dropped on several threads while the parent is
     // cancelled: no crash, and every child alive after the cancel is cancelled.
-    for _ in 0..50 {
+    for _ in 0..common::scaled(50, 3) {
         let parent = CancelSource::new();
         let barrier = Arc::new(Barrier::new(4));
         let seen_live_after = Arc::new(AtomicUsize::new(0));
@@ -493,7 +493,7 @@ fn concurrent_child_churn_and_parent_cancel() {
                 let seen = Arc::clone(&seen_live_after);
                 thread::spawn(move || {
                     barrier.wait();
-                    for _ in 0..500 {
+                    for _ in 0..common::scaled(500, 30) {
                         let was = token.is_cancelled();
                         let child = CancelSource::child_of(&token);
                         let grandchild = CancelSource::child_of(&child.token());

@@ -224,7 +224,8 @@ fn cancel_after_max_does_not_panic_and_clears_the_deadline() {
 
 #[test]
 fn many_deadlines_all_fire_none_early() {
-    const N: usize = 300;
+    // Fewer under miri, whose interpreter is thousands of times slower.
+    const N: usize = if cfg!(miri) { 30 } else { 300 };
     let start = Instant::now();
     let fired_early = Arc::new(AtomicUsize::new(0));
     let sources: Vec<(CancelSource, Instant)> = (0..N)

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 use cancelpool::prelude::*;
 use cancelpool::{CancelSource, CancelToken, Cancelled};
 
+/// Items of the scenarios that also run under miri (fewer there: it interprets).
+const N: u32 = if cfg!(miri) { 600 } else { 10_000 };
+
 #[test]
 #[cfg_attr(miri, ignore)] // long: millions of items or real time
 fn cancel_from_another_thread_stops_a_long_run() {
@@ -158,7 +161,7 @@ fn a_call_in_a_disabled_section_runs_to_the_end() {
     source.cancel();
     let _guard = cancelpool::disable_cancel();
     let ran = AtomicUsize::new(0);
-    let result = (0..10_000u32)
+    let result = (0..N)
         .into_par_iter()
         .with_cancel(&token)
         .map(|x| {
@@ -171,8 +174,8 @@ fn a_call_in_a_disabled_section_runs_to_the_end() {
             x
         })
         .sum::<u32>();
-    assert_eq!(result, Ok((0..10_000).sum()));
-    assert_eq!(ran.into_inner(), 10_000);
+    assert_eq!(result, Ok((0..N).sum()));
+    assert_eq!(ran.into_inner(), N as usize);
 }
 
 #[test]
@@ -330,7 +333,7 @@ fn plain_short_circuit_ignores_an_outer_disable_and_stays_correct() {
 #[test]
 fn never_token_never_cancels() {
     let token = CancelToken::never();
-    let r = (0..10_000u64)
+    let r = (0..u64::from(N))
         .into_par_iter()
         .with_cancel(&token)
         .filter(|x| x % 3 == 0)
@@ -338,7 +341,10 @@ fn never_token_never_cancels() {
         .sum::<u64>();
     assert_eq!(
         r,
-        Ok((0..10_000u64).filter(|x| x % 3 == 0).map(|x| x * 2).sum())
+        Ok((0..u64::from(N))
+            .filter(|x| x % 3 == 0)
+            .map(|x| x * 2)
+            .sum())
     );
 }
 

@@ -48,7 +48,7 @@ use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr::NonNull;
 
-use crate::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sync::{Condvar, Mutex, MutexGuard};
 use crate::util::slab::{Key, Slab};
 
@@ -274,19 +274,18 @@ impl NodeRef {
     /// The node's memory must be valid for the call: the caller holds the parent's lock
     /// and the node is still linked (invariant 5).
     unsafe fn try_acquire(ptr: NonNull<Node>) -> Option<NodeRef> {
-        // SAFETY: valid per the caller's contract.
-        let node = unsafe { ptr.as_ref() };
-        let mut n = node.refs.load(Ordering::Relaxed);
+        // SAFETY: valid per the caller's contract. Only `refs` is borrowed, not the whole
+        // node: a child whose count reached zero writes its `parent` field in
+        // `release_slow` before it takes our lock, so a `&Node` here would race with it.
+        let refs = unsafe { &*std::ptr::addr_of!((*ptr.as_ptr()).refs) };
+        let mut n = refs.load(Ordering::Relaxed);
         loop {
             if n == 0 {
                 return None;
             }
             // Relaxed suffices: as in `Arc::clone`, a new reference is made from a
             // reference that keeps the node alive; no data is published by the count.
-            match node
-                .refs
-                .compare_exchange_weak(n, n + 1, Ordering::Relaxed, Ordering::Relaxed)
-            {
+            match refs.compare_exchange_weak(n, n + 1, Ordering::Relaxed, Ordering::Relaxed) {
                 Ok(_) => {
                     return Some(NodeRef {
                         ptr,
@@ -315,7 +314,7 @@ impl Clone for NodeRef {
     fn clone(&self) -> Self {
         // Relaxed suffices: a new reference is derived from one the caller holds (as
         // `Arc::clone`); ordering with the eventual free comes from the Release
-        // decrement and Acquire fence in `drop`.
+        // decrement and Acquire load in `drop`.
         let old = self.refs.fetch_add(1, Ordering::Relaxed);
         if old > isize::MAX as usize {
             std::process::abort();
@@ -334,8 +333,11 @@ impl Drop for NodeRef {
         if self.refs.fetch_sub(1, Ordering::Release) != 1 {
             return;
         }
-        // Acquire: pairs with every other owner's Release decrement.
-        fence(Ordering::Acquire);
+        // Acquire: pairs with every other owner's Release decrement (they and ours form
+        // one release sequence). A load rather than `fence(Acquire)`: the same ordering,
+        // and ThreadSanitizer, which does not model fences, sees it (as std's `Arc` does
+        // under TSan); the count stays zero, so the load reads our own decrement.
+        self.refs.load(Ordering::Acquire);
         // SAFETY: the count reached zero: we are the last owner.
         unsafe { release_slow(self.ptr) };
     }
@@ -374,7 +376,7 @@ unsafe fn release_slow(mut ptr: NonNull<Node>) {
         if parent_node.refs.fetch_sub(1, Ordering::Release) != 1 {
             return;
         }
-        fence(Ordering::Acquire);
+        parent_node.refs.load(Ordering::Acquire);
         ptr = parent_ptr;
     }
 }

@@ -85,8 +85,18 @@ where
     K: Check,
 {
     let mut vec = Vec::with_capacity(len);
-    let slots = &mut vec.spare_capacity_mut()[..len];
-    let base = slots.as_mut_ptr().cast::<I::Item>();
+    // Every slot pointer below derives from this one pointer to the whole spare capacity,
+    // so a merged run (invariant 2) may reach the slots of both halves. A pointer taken
+    // from one half's `&mut` sub-slice would have no right to the other half's slots
+    // (miri reports it under Tree and Stacked Borrows).
+    let base = vec.spare_capacity_mut()[..len]
+        .as_mut_ptr()
+        .cast::<I::Item>();
+    let slots = SlotsConsumer {
+        start: base,
+        len,
+        _slots: PhantomData,
+    };
     let filled = iter.with_producer(IntoSlots { slots, check });
     debug_assert!(ptr::eq(filled.start, base) || filled.init == 0);
     let init = filled.init;
@@ -101,7 +111,7 @@ where
 }
 
 struct IntoSlots<'v, T, K> {
-    slots: &'v mut [MaybeUninit<T>],
+    slots: SlotsConsumer<'v, T>,
     check: K,
 }
 
@@ -114,17 +124,26 @@ impl<'v, T: Send, K: Check> ProducerCallback<T> for IntoSlots<'v, T, K> {
     {
         assert_eq!(
             producer.len(),
-            self.slots.len(),
+            self.slots.len,
             "an indexed parallel iterator has as many positions as items"
         );
-        super::plumbing::bridge(producer, SlotsConsumer { slots: self.slots }, self.check)
+        super::plumbing::bridge(producer, self.slots, self.check)
     }
 }
 
-/// The slots of one piece of the output.
+/// The slots `start .. start + len` of one piece of the output, borrowed exclusively as
+/// the `&'v mut [MaybeUninit<T>]` they stand for; a raw pointer so that every piece's
+/// pointer derives from the one base pointer (see `collect_indexed`).
 struct SlotsConsumer<'v, T> {
-    slots: &'v mut [MaybeUninit<T>],
+    start: *mut T,
+    len: usize,
+    _slots: PhantomData<&'v mut [MaybeUninit<T>]>,
 }
+
+// SAFETY: a `SlotsConsumer` stands for an exclusive borrow of its slots, like the
+// `&mut [MaybeUninit<T>]` it replaces (`Send` for `T: Send`); `split_at` hands out
+// disjoint ranges.
+unsafe impl<T: Send> Send for SlotsConsumer<'_, T> {}
 
 impl<'v, T: Send> Consumer<T> for SlotsConsumer<'v, T> {
     type Folder = Filled<'v, T>;
@@ -132,18 +151,28 @@ impl<'v, T: Send> Consumer<T> for SlotsConsumer<'v, T> {
     type Result = Filled<'v, T>;
 
     fn split_at(self, index: usize) -> (Self, Self, MergeFilled) {
-        let (left, right) = self.slots.split_at_mut(index);
+        assert!(index <= self.len, "split inside the piece");
         (
-            SlotsConsumer { slots: left },
-            SlotsConsumer { slots: right },
+            SlotsConsumer {
+                start: self.start,
+                len: index,
+                _slots: PhantomData,
+            },
+            SlotsConsumer {
+                // `wrapping_add` keeps the base's provenance; `index <= len` keeps the
+                // pointer inside (or one past) the buffer.
+                start: self.start.wrapping_add(index),
+                len: self.len - index,
+                _slots: PhantomData,
+            },
             MergeFilled,
         )
     }
 
     fn into_folder(self) -> Filled<'v, T> {
         Filled {
-            start: self.slots.as_mut_ptr().cast::<T>(),
-            total: self.slots.len(),
+            start: self.start,
+            total: self.len,
             init: 0,
             _slots: PhantomData,
         }

@@ -174,3 +174,15 @@ pub(crate) fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> boo
         thread::yield_now();
     }
 }
+
+/// `full` normally, `under_miri` when the test runs under miri: the interpreter is some
+/// thousands of times slower, so loops and sizes shrink to keep `scripts/miri.sh` within
+/// minutes. Pick `under_miri` so that the scenario still happens (a race still races, a
+/// churn still reuses slots).
+pub(crate) const fn scaled(full: usize, under_miri: usize) -> usize {
+    if cfg!(miri) {
+        under_miri
+    } else {
+        full
+    }
+}
