@@ -1,36 +1,14 @@
 //! Parallel iterators against their sequential counterparts, on random inputs from a
 //! seeded generator (including empty and one-item inputs).
 
+mod common;
+
+use common::Rng;
+
 use std::num::Wrapping;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cancelpool::prelude::*;
-
-/// xorshift64*: small, seeded, good enough to shuffle test inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn vec(&mut self, len: usize, max: u64) -> Vec<u64> {
-        (0..len).map(|_| self.below(max)).collect()
-    }
-}
 
 /// Input lengths: the edge cases, then random ones (small ones only under miri).
 fn lengths(rng: &mut Rng) -> Vec<usize> {

@@ -1,8 +1,9 @@
 //! Graceful and immediate shutdown (P6): what runs, what is discarded, what is joined,
 //! and that a shutdown never deadlocks or keeps the process alive.
 
+mod common;
+
 use std::cell::RefCell;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
@@ -346,37 +347,9 @@ fn child_scenario_stuck_worker() {
     println!("CHILD-STUCK-DONE");
 }
 
-/// Runs this test binary again with `CHILD_ENV=scenario`, running only the test `name`,
-/// and returns its exit status and stdout; fails the test if it does not exit in time.
-fn run_child(scenario: &str, name: &str) -> (std::process::ExitStatus, String) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, scenario)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("child scenario {scenario} did not exit");
-        }
-        // Polling a child process: the sleep is the wait itself, not a synchronisation.
-        thread::sleep(Duration::from_millis(10));
-    };
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
-    (status, out)
-}
-
 #[test]
 fn process_exits_with_a_stuck_worker_after_timed_out_shutdown() {
-    let (status, out) = run_child("stuck", "child_scenario_stuck_worker");
+    let (status, out) = common::run_child("child_scenario_stuck_worker", &[(CHILD_ENV, "stuck")]);
     assert!(status.success(), "child failed: {status:?}\n{out}");
     assert!(
         out.contains("CHILD-STUCK-DONE"),

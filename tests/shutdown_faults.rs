@@ -3,14 +3,18 @@
 //! start/exit/panic handlers). The pool keeps working or fails with a clear error; it
 //! never hangs and never aborts.
 
-use std::process::{Command, Stdio};
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, Once};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cancelpool::{BuildError, Cancelled, JobError, ThreadPool, ThreadPoolBuilder};
+
+/// One malloc arena: per-thread arenas would reserve address space of their own.
+const MALLOC_ONE_ARENA: (&str, &str) = ("MALLOC_ARENA_MAX", "1");
 
 const CHILD_ENV: &str = "CANCELPOOL_FAULTS_CHILD";
 /// Every panic these tests cause on purpose carries this text; the hook keeps quiet
@@ -413,38 +417,13 @@ fn child_scenario_rlimit_nproc() {
     }
 }
 
-fn run_child(scenario: &str, name: &str) -> (std::process::ExitStatus, String) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, scenario)
-        // One malloc arena: per-thread arenas would reserve address space of their own.
-        .env("MALLOC_ARENA_MAX", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("child scenario {scenario} did not exit");
-        }
-        // Polling a child process: the sleep is the wait itself.
-        thread::sleep(Duration::from_millis(10));
-    };
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
-    (status, out)
-}
-
 #[cfg(target_os = "linux")]
 #[test]
 fn spawn_failure_under_rlimit_as_is_an_error_and_joins_the_started_workers() {
-    let (status, out) = run_child("as", "child_scenario_rlimit_as");
+    let (status, out) = common::run_child(
+        "child_scenario_rlimit_as",
+        &[(CHILD_ENV, "as"), MALLOC_ONE_ARENA],
+    );
     assert!(status.success(), "child failed: {status:?}\n{out}");
     assert!(
         out.contains("CHILD-AS-DONE"),
@@ -455,7 +434,10 @@ fn spawn_failure_under_rlimit_as_is_an_error_and_joins_the_started_workers() {
 #[cfg(target_os = "linux")]
 #[test]
 fn spawn_failure_under_rlimit_nproc_is_an_error_and_joins_the_started_workers() {
-    let (status, out) = run_child("nproc", "child_scenario_rlimit_nproc");
+    let (status, out) = common::run_child(
+        "child_scenario_rlimit_nproc",
+        &[(CHILD_ENV, "nproc"), MALLOC_ONE_ARENA],
+    );
     assert!(status.success(), "child failed: {status:?}\n{out}");
     if let Some(line) = out.lines().find(|l| l.contains("CHILD-NPROC-SKIPPED")) {
         eprintln!("skipped: {line}");

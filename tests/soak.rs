@@ -31,6 +31,10 @@
 //! - nothing hangs: a watchdog thread aborts the process, naming the round and seed, if a
 //!   round takes longer than a generous limit.
 
+mod common;
+
+use common::Rng;
+
 use std::any::Any;
 use std::io::Write;
 use std::panic;
@@ -44,33 +48,6 @@ use cancelpool::{
     CancelSource, CancelToken, Cancelled, JobError, JobHandle, PoolStats, ThreadPool,
     ThreadPoolBuilder,
 };
-
-/// xorshift64*: small, seeded, reproducible.
-#[derive(Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn range(&mut self, lo: u64, hi_inclusive: u64) -> u64 {
-        lo + self.below(hi_inclusive - lo + 1)
-    }
-    fn chance(&mut self, one_in: u64) -> bool {
-        self.below(one_in) == 0
-    }
-}
 
 /// How hard a soak pushes, and for how long.
 #[derive(Clone, Copy, Debug)]

@@ -186,3 +186,69 @@ pub(crate) const fn scaled(full: usize, under_miri: usize) -> usize {
         full
     }
 }
+
+/// xorshift64*: small, seeded, reproducible test inputs.
+#[derive(Clone)]
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    pub(crate) fn range(&mut self, lo: u64, hi_inclusive: u64) -> u64 {
+        lo + self.below(hi_inclusive - lo + 1)
+    }
+
+    pub(crate) fn chance(&mut self, one_in: u64) -> bool {
+        self.below(one_in) == 0
+    }
+
+    pub(crate) fn vec(&mut self, len: usize, max: u64) -> Vec<u64> {
+        (0..len).map(|_| self.below(max)).collect()
+    }
+}
+
+/// Runs this test binary again for the one test `name`, with `env` set, and returns its
+/// exit status and stdout; fails the test if the child has not exited within 60 s.
+pub(crate) fn run_child(name: &str, env: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+    let mut child = Command::new(std::env::current_exe().expect("test binary path"))
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn the child test process");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("child test {name} did not exit");
+        }
+        // Polling a child process: the sleep is the wait itself, not a synchronisation.
+        thread::sleep(Duration::from_millis(10));
+    };
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("piped stdout"), &mut out)
+        .expect("read the child's stdout");
+    (status, out)
+}
