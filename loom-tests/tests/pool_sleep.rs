@@ -77,11 +77,28 @@ fn submit_from_worker_races_other_worker_sleep_job_runs() {
             let pool = ThreadPoolBuilder::new().num_threads(2).build().unwrap();
             let ran = Arc::new(AtomicBool::new(false));
             let r = Arc::clone(&ran);
+            let done = Arc::new((
+                cancelpool::sync::Mutex::new(false),
+                cancelpool::sync::Condvar::new(),
+            ));
+            let d = Arc::clone(&done);
             let out = pool.install(move || {
                 let handle = cancelpool::submit(move |_| {
                     r.store(true, Ordering::Relaxed);
+                    let (lock, cv) = &*d;
+                    *lock.lock() = true;
+                    cv.notify_all();
                     Ok(3)
                 });
+                // Block without helping (as a channel or a user condvar does; a
+                // `handle.join()` here would run the job on this worker): only the other
+                // worker can run the job, so a lost wake-up is a deadlock.
+                let (lock, cv) = &*done;
+                let mut finished = lock.lock();
+                while !*finished {
+                    cv.wait(&mut finished);
+                }
+                drop(finished);
                 handle.join()
             });
             assert_eq!(out.unwrap(), 3);
