@@ -21,10 +21,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 use cancelpool::CancelSource;
-use common::{ffi, Scenario, Waiter};
+use common::{Scenario, Waiter, ffi};
 
 /// Checks per timed loop; criterion's figure is divided by this.
 const CHECKS: u64 = 1000;

@@ -31,7 +31,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use cancelpool::{CancelSource, Cancelled, Interest, JobError, JobHandle};
-use common::{ffi, gettid, wait_until_blocked, Scenario, Waiter};
+use common::{Scenario, Waiter, ffi, gettid, wait_until_blocked};
 
 /// A section measures its workloads and appends their rows.
 type Section = fn(&Config, &mut Vec<Row>);
@@ -499,7 +499,7 @@ fn checkpoint_2_threads_rows(cfg: &Config, rows: &mut Vec<Row>) {
         let kept: Vec<f64> = s[i]
             .iter()
             .zip(on_cpu)
-            .filter(|(_, &c)| c >= 0.9)
+            .filter(|&(_, &c)| c >= 0.9)
             .map(|(&ns, _)| ns)
             .collect();
         if kept.len() >= 3 {
@@ -665,12 +665,12 @@ mod pthread_stop {
     // The same symbols as libc's declarations, with the unwind ABI the forced unwind
     // needs (see the module docs); the signatures are otherwise identical.
     #[allow(clashing_extern_declarations)]
-    extern "C-unwind" {
+    unsafe extern "C-unwind" {
         #[link_name = "read"]
         fn read_cancellable(fd: c_int, buf: *mut c_void, count: size_t) -> ssize_t;
     }
     #[allow(clashing_extern_declarations)]
-    extern "C" {
+    unsafe extern "C" {
         #[link_name = "pthread_create"]
         fn pthread_create_unwind(
             thread: *mut pthread_t,
@@ -1354,8 +1354,8 @@ fn alloc_rows(_cfg: &Config, rows: &mut Vec<Row>) {
 const MASK: u64 = 0x5555_5555_5555_5555;
 
 mod cp_iter {
-    use cancelpool::prelude::*;
     use cancelpool::CancelToken;
+    use cancelpool::prelude::*;
 
     pub(crate) fn sum(v: &[u64]) -> u64 {
         v.par_iter().sum()

@@ -15,7 +15,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 use cancelpool::CancelSource;
 
@@ -27,8 +27,8 @@ const MASK: u64 = 0x5555_5555_5555_5555;
 /// cancelpool's workloads; rayon's traits have the same method names, so each library
 /// gets a module with its own prelude.
 mod cp {
-    use cancelpool::prelude::*;
     use cancelpool::CancelToken;
+    use cancelpool::prelude::*;
 
     pub(crate) fn sum(v: &[u64]) -> u64 {
         v.par_iter().sum()

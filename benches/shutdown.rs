@@ -18,7 +18,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use cancelpool::{Cancelled, ThreadPool, ThreadPoolBuilder};
-use criterion::{criterion_group, Criterion};
+use criterion::{Criterion, criterion_group};
 
 const N: usize = 8;
 

@@ -4,8 +4,8 @@
 //! Run with `cargo run --release --example demo` (optionally `-- SECONDS`).
 
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use cancelpool::{CancelSource, CancelToken, Cancelled, JobError, ThreadPoolBuilder};

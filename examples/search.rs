@@ -10,8 +10,8 @@
 
 use std::time::{Duration, Instant};
 
-use cancelpool::prelude::*;
 use cancelpool::CancelSource;
+use cancelpool::prelude::*;
 
 /// A strong 64-bit mixer (splitmix64's finaliser).
 fn mix(mut x: u64) -> u64 {

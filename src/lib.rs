@@ -140,15 +140,15 @@ pub mod sync;
 mod util;
 
 pub use cancel::{
-    cancel_enabled, checkpoint, current_token, disable_cancel, CancelCallback, CancelSource,
-    CancelToken, Cancelled, DisableGuard,
+    CancelCallback, CancelSource, CancelToken, Cancelled, DisableGuard, cancel_enabled, checkpoint,
+    current_token, disable_cancel,
 };
 #[cfg(all(unix, not(loom)))]
 pub use cancel::{Interest, Ready};
 pub use pool::{
-    current_num_threads, current_thread_index, isolate, join, join_context, scope, shutdown_global,
-    spawn, submit, BuildError, FnContext, JobError, JobHandle, PoolStats, Scope, ShutdownError,
-    ThreadPool, ThreadPoolBuilder, MAX_THREADS,
+    BuildError, FnContext, JobError, JobHandle, MAX_THREADS, PoolStats, Scope, ShutdownError,
+    ThreadPool, ThreadPoolBuilder, current_num_threads, current_thread_index, isolate, join,
+    join_context, scope, shutdown_global, spawn, submit,
 };
 #[cfg(all(feature = "signal", unix, not(loom)))]
-pub use signal::{cancel_on_signals, cancel_source_on_signals, SignalGuard};
+pub use signal::{SignalGuard, cancel_on_signals, cancel_source_on_signals};

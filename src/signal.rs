@@ -20,12 +20,12 @@
 //! handler runs on one of the application's threads or on the watcher.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::thread::JoinHandle;
 
-use signal_hook::iterator::{Handle, Signals};
 use signal_hook::SigId;
+use signal_hook::iterator::{Handle, Signals};
 
 pub use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 

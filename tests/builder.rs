@@ -5,9 +5,9 @@
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier, Mutex, mpsc};
 
-use cancelpool::{BuildError, ThreadPoolBuilder, MAX_THREADS};
+use cancelpool::{BuildError, MAX_THREADS, ThreadPoolBuilder};
 use common::EXPECTED;
 
 #[test]

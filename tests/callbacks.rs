@@ -82,7 +82,7 @@ fn runs_at_once_on_the_registering_thread_if_already_cancelled() {
     );
     assert!(!guard.is_registered());
     drop(guard); // does not block, does not run again
-                 // Also for a child born cancelled.
+    // Also for a child born cancelled.
     let (count, f) = counter();
     let child = CancelSource::child_of(&source.token());
     let _g = child.token().on_cancel(f);

@@ -6,8 +6,8 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 
 use cancelpool::{
-    cancel_enabled, checkpoint, current_token, disable_cancel, CancelSource, Cancelled,
-    DisableGuard,
+    CancelSource, Cancelled, DisableGuard, cancel_enabled, checkpoint, current_token,
+    disable_cancel,
 };
 
 /// `DisableGuard` must not be `Send` (C4): the state it changes belongs to one job.

@@ -7,13 +7,13 @@ mod common;
 
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Barrier, Mutex as StdMutex};
+use std::sync::{Arc, Barrier, Mutex as StdMutex, mpsc};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use cancelpool::sync::Mutex;
 use cancelpool::{ThreadPool, ThreadPoolBuilder};
-use common::{within, WATCHDOG};
+use common::{WATCHDOG, within};
 
 fn pool(n: usize) -> ThreadPool {
     ThreadPoolBuilder::new().num_threads(n).build().unwrap()
@@ -40,7 +40,7 @@ fn a_lock_held_across_an_isolated_join_is_never_wanted_by_a_job_the_waiter_runs(
                 cancelpool::join(
                     || {
                         barrier.wait(); // `b` runs on the other worker now
-                                        // Unrelated detached jobs, queued on this worker's own deque.
+                        // Unrelated detached jobs, queued on this worker's own deque.
                         for _ in 0..4 {
                             let lock = Arc::clone(&lock);
                             let holder = Arc::clone(&holder);
@@ -164,8 +164,8 @@ fn isolation_ends_when_isolate_returns() {
                 || barrier.wait(),
                 || {
                     barrier.wait(); // stolen: on the other worker
-                                    // A detached job queued here; this worker then blocks until it ran,
-                                    // so only the waiting worker can run it — by stealing.
+                    // A detached job queued here; this worker then blocks until it ran,
+                    // so only the waiting worker can run it — by stealing.
                     let (thread_tx, thread_rx) = mpsc::channel();
                     let tx = tx.clone();
                     cancelpool::spawn(move || {
@@ -210,8 +210,8 @@ fn an_isolated_waiter_parks_while_the_injector_holds_jobs_it_may_not_run() {
                 cancelpool::join(
                     || {
                         barrier.wait(); // `b` runs on the other worker now
-                                        // An unrelated job the waiter may not run (it goes to the
-                                        // injector from inside an isolated region).
+                        // An unrelated job the waiter may not run (it goes to the
+                        // injector from inside an isolated region).
                         pool.spawn(|| {});
                     },
                     || {

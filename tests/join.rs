@@ -6,11 +6,11 @@ mod common;
 use std::hint::black_box;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::time::Duration;
 
 use cancelpool::{ThreadPool, ThreadPoolBuilder};
-use common::{within, EXPECTED, WATCHDOG};
+use common::{EXPECTED, WATCHDOG, within};
 
 #[global_allocator]
 static ALLOC: common::CountingAlloc = common::CountingAlloc;
@@ -265,5 +265,7 @@ fn join_does_not_allocate_in_a_warmed_up_pool() {
         0,
         "allocations by join on the pool's workers ({stolen} halves were stolen)"
     );
-    eprintln!("join: 0 allocations over 10000 trivial joins, fib(18) and 200 stolen halves ({stolen} steals)");
+    eprintln!(
+        "join: 0 allocations over 10000 trivial joins, fib(18) and 200 stolen halves ({stolen} steals)"
+    );
 }

@@ -7,7 +7,7 @@
 //! Synchronisation is by barriers and channels only; nothing sleeps.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Barrier};
+use std::sync::{Arc, Barrier, mpsc};
 
 use cancelpool::prelude::*;
 use cancelpool::{Cancelled, JobError, JobHandle, PoolStats, ThreadPool, ThreadPoolBuilder};

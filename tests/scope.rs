@@ -7,12 +7,12 @@ mod common;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Barrier, Mutex};
+use std::sync::{Barrier, Mutex, mpsc};
 use std::thread::{self, ThreadId};
 use std::time::Instant;
 
-use cancelpool::{cancel_enabled, checkpoint, current_token, disable_cancel};
 use cancelpool::{Scope, ThreadPool, ThreadPoolBuilder};
+use cancelpool::{cancel_enabled, checkpoint, current_token, disable_cancel};
 use common::{EXPECTED, WATCHDOG};
 
 fn pool(n: usize) -> ThreadPool {
@@ -458,8 +458,8 @@ fn an_enabled_job_run_while_waiting_does_not_leak_into_the_waiting_job() {
                 || barrier.wait(),
                 || {
                     barrier.wait(); // stolen: on the other worker
-                                    // Queued on this worker's deque; this worker then blocks in
-                                    // `join_timeout`, so only the waiting worker can run it.
+                    // Queued on this worker's deque; this worker then blocks in
+                    // `join_timeout`, so only the waiting worker can run it.
                     let mut h = cancelpool::submit(|token| {
                         Ok((
                             cancel_enabled(),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::sync::{mpsc, Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::time::Duration;
 
 use cancelpool::{Cancelled, JobError, PoolStats, ThreadPool, ThreadPoolBuilder};

@@ -5,7 +5,7 @@
 mod common;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use cancelpool::{Cancelled, JobError, JobHandle, ThreadPool, ThreadPoolBuilder};

@@ -10,7 +10,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
-use cancelpool::{disable_cancel, CancelSource, Cancelled, Interest};
+use cancelpool::{CancelSource, Cancelled, Interest, disable_cancel};
 
 /// Restores the original `RLIMIT_NOFILE` on drop, also if an assertion fails.
 struct RestoreLimit(libc::rlimit);
@@ -72,10 +72,12 @@ fn wait_fd_reports_emfile_when_its_waker_cannot_be_made_and_recovers() {
                 source.cancel();
                 assert!(token.wait_fd(&b, Interest::Readable, short).is_err());
             } else {
-                assert!(token
-                    .wait_fd(&b, Interest::Readable, short)
-                    .unwrap()
-                    .is_timeout());
+                assert!(
+                    token
+                        .wait_fd(&b, Interest::Readable, short)
+                        .unwrap()
+                        .is_timeout()
+                );
             }
         }
         assert_eq!(open_fds(), before, "waker descriptors leaked");
@@ -107,10 +109,12 @@ fn wait_fd_reports_emfile_when_its_waker_cannot_be_made_and_recovers() {
     {
         // With cancellation disabled no waker is needed: the fd alone is polled.
         let _g = disable_cancel();
-        assert!(token
-            .wait_fd(&b, Interest::Readable, short)
-            .unwrap()
-            .is_timeout());
+        assert!(
+            token
+                .wait_fd(&b, Interest::Readable, short)
+                .unwrap()
+                .is_timeout()
+        );
     }
     let cancelled = CancelSource::new();
     cancelled.cancel();
@@ -123,15 +127,19 @@ fn wait_fd_reports_emfile_when_its_waker_cannot_be_made_and_recovers() {
     // 3. Descriptors back: the same token's wait_fd works, and is cancellable.
     drop(filler);
     drop(restore);
-    assert!(token
-        .wait_fd(&b, Interest::Readable, short)
-        .unwrap()
-        .is_timeout());
+    assert!(
+        token
+            .wait_fd(&b, Interest::Readable, short)
+            .unwrap()
+            .is_timeout()
+    );
     std::io::Write::write_all(&mut a, b"x").unwrap();
-    assert!(token
-        .wait_fd(&b, Interest::Readable, short)
-        .unwrap()
-        .is_readable());
+    assert!(
+        token
+            .wait_fd(&b, Interest::Readable, short)
+            .unwrap()
+            .is_readable()
+    );
     assert!(source.cancel());
     let err = token.wait_fd(&b, Interest::Readable, None).unwrap_err();
     assert!(Cancelled::is_cancelled_io(&err));

@@ -13,7 +13,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use cancelpool::sync::{Condvar, Mutex};
-use cancelpool::{disable_cancel, CancelSource, CancelToken, Cancelled, Interest, Ready};
+use cancelpool::{CancelSource, CancelToken, Cancelled, Interest, Ready, disable_cancel};
 
 /// A wait that would last a minute: only a cancel can end it in time.
 const LONG: Duration = Duration::from_secs(60);
@@ -420,24 +420,30 @@ fn wait_fd_reports_readiness() {
     assert!(ready.is_readable() && ready.is_writable());
     // A borrowed fd works as well as a reference.
     use std::os::fd::AsFd;
-    assert!(token
-        .wait_fd(b.as_fd(), Interest::Readable, None)
-        .unwrap()
-        .is_readable());
+    assert!(
+        token
+            .wait_fd(b.as_fd(), Interest::Readable, None)
+            .unwrap()
+            .is_readable()
+    );
     drop(a);
     let ready = token.wait_fd(&b, Interest::Readable, LONG).unwrap();
     assert!(ready.is_readable() || ready.is_hangup(), "{ready:?}");
     // The never-cancelled token polls the fd alone.
     let (mut c, d) = UnixStream::pair().unwrap();
-    assert!(CancelToken::never()
-        .wait_fd(&d, Interest::Readable, short)
-        .unwrap()
-        .is_timeout());
+    assert!(
+        CancelToken::never()
+            .wait_fd(&d, Interest::Readable, short)
+            .unwrap()
+            .is_timeout()
+    );
     c.write_all(b"y").unwrap();
-    assert!(CancelToken::never()
-        .wait_fd(&d, Interest::Readable, None)
-        .unwrap()
-        .is_readable());
+    assert!(
+        CancelToken::never()
+            .wait_fd(&d, Interest::Readable, None)
+            .unwrap()
+            .is_readable()
+    );
 }
 
 #[test]
@@ -476,11 +482,13 @@ fn wait_fd_cancelled_is_an_interrupted_io_error_carrying_cancelled() {
     );
     // Under a guard the fd's readiness is reported instead.
     let _g = disable_cancel();
-    assert!(source
-        .token()
-        .wait_fd(&b, Interest::Readable, LONG)
-        .unwrap()
-        .is_readable());
+    assert!(
+        source
+            .token()
+            .wait_fd(&b, Interest::Readable, LONG)
+            .unwrap()
+            .is_readable()
+    );
 }
 
 /// Races `cancel()` against entry into `wait` for `rounds` rounds. The waiter runs on

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, OnceLock};
+use std::sync::{Arc, OnceLock, mpsc};
 use std::thread::{self, JoinHandle, Thread};
 use std::time::{Duration, Instant};
 
@@ -27,7 +27,7 @@ pub(crate) mod ffi {
     /// glibc's `PTHREAD_CANCEL_DISABLE`.
     pub(crate) const PTHREAD_CANCEL_DISABLE: c_int = 1;
 
-    extern "C" {
+    unsafe extern "C" {
         pub(crate) fn pthread_testcancel();
         pub(crate) fn pthread_setcancelstate(state: c_int, old: *mut c_int) -> c_int;
     }

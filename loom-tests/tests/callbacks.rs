@@ -12,9 +12,9 @@ mod common;
 
 use cancelpool::sync::Mutex;
 use cancelpool::{CancelCallback, CancelSource};
-use common::{model_exhaustive, Published};
-use loom::sync::atomic::{AtomicUsize, Ordering};
+use common::{Published, model_exhaustive};
 use loom::sync::Arc;
+use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
 
 /// L4: registration races two cancels; the callback runs exactly once (on a cancelling

@@ -13,8 +13,8 @@ mod common;
 use std::time::Duration;
 
 use cancelpool::sync::{Condvar, Mutex};
-use cancelpool::{cancel_enabled, CancelSource, Cancelled};
-use common::{model_exhaustive, Published};
+use cancelpool::{CancelSource, Cancelled, cancel_enabled};
+use common::{Published, model_exhaustive};
 use loom::sync::Arc;
 use loom::thread;
 

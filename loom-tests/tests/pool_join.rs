@@ -27,9 +27,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::AtomicUsize;
 
 use cancelpool::ThreadPoolBuilder;
-use loom::sync::atomic::{AtomicBool, Ordering};
 use loom::sync::Arc;
-use pool_util::{model, quiet_expected_panics, EXPECTED_PANIC};
+use loom::sync::atomic::{AtomicBool, Ordering};
+use pool_util::{EXPECTED_PANIC, model, quiet_expected_panics};
 
 /// Counts the executions in which `b` ran on the other worker (not a model atomic:
 /// it survives across executions).

@@ -21,8 +21,8 @@
 mod pool_util;
 
 use cancelpool::{JobError, ThreadPoolBuilder};
-use loom::sync::atomic::{AtomicBool, Ordering};
 use loom::sync::Arc;
+use loom::sync::atomic::{AtomicBool, Ordering};
 use pool_util::model;
 
 /// The closure ignores its token and always returns `Ok`: so `Err(Cancelled)` can only

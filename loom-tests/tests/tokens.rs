@@ -12,7 +12,7 @@
 mod common;
 
 use cancelpool::{CancelSource, Cancelled};
-use common::{model, model_exhaustive, Published};
+use common::{Published, model, model_exhaustive};
 use loom::sync::Arc;
 use loom::thread;
 

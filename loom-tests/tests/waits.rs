@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use cancelpool::sync::{Condvar, Mutex};
 use cancelpool::{CancelSource, Cancelled};
-use common::{model, model_exhaustive, Published};
+use common::{Published, model, model_exhaustive};
 use loom::sync::Arc;
 use loom::thread;
 

@@ -104,7 +104,7 @@ mod imp {
             id: state.next_id,
         };
         state.next_id += 1;
-        let earliest = state.tasks.keys().next().map_or(true, |first| key < *first);
+        let earliest = state.tasks.keys().next().is_none_or(|first| key < *first);
         state.tasks.insert(key, task);
         if earliest {
             TIMER.cond.notify_one();

@@ -17,9 +17,9 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
+use super::Cancelled;
 use super::state;
 use super::token::CancelToken;
-use super::Cancelled;
 
 /// What to wait for on a file descriptor.
 ///

@@ -26,5 +26,5 @@ pub(crate) mod wait;
 
 #[cfg(all(unix, not(loom)))]
 pub use fd::{Interest, Ready};
-pub use state::{cancel_enabled, checkpoint, current_token, disable_cancel, DisableGuard};
+pub use state::{DisableGuard, cancel_enabled, checkpoint, current_token, disable_cancel};
 pub use token::{CancelCallback, CancelSource, CancelToken, Cancelled};

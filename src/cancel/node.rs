@@ -290,7 +290,7 @@ impl NodeRef {
                     return Some(NodeRef {
                         ptr,
                         _marker: PhantomData,
-                    })
+                    });
                 }
                 Err(actual) => n = actual,
             }

@@ -25,8 +25,8 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ptr;
 
-use super::token::CancelToken;
 use super::Cancelled;
+use super::token::CancelToken;
 
 /// The cancel state of the job running on this thread.
 #[derive(Clone, Copy)]

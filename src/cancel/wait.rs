@@ -35,10 +35,10 @@
 
 use std::time::{Duration, Instant};
 
+use super::Cancelled;
 use super::node::NodeRef;
 use super::state;
 use super::token::CancelToken;
-use super::Cancelled;
 use crate::sync::{Condvar, Mutex, MutexGuard};
 
 /// How many times the cancelling thread retries `try_lock` before deferring (step 3).

@@ -1,9 +1,9 @@
 //! `filter`: keeps the items a predicate accepts. Not indexed: a piece's positions no
 //! longer match its items.
 
+use super::ParallelIterator;
 use super::plumbing::{Folder, Producer, ProducerCallback};
 use super::stop::Check;
-use super::ParallelIterator;
 
 /// A parallel iterator that keeps the items a predicate accepts; made by
 /// [`ParallelIterator::filter`].

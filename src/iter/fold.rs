@@ -1,8 +1,8 @@
 //! `fold`: one accumulator per piece, for a following `reduce`, `sum`, `collect`...
 
+use super::ParallelIterator;
 use super::plumbing::{Folder, Producer, ProducerCallback};
 use super::stop::Check;
-use super::ParallelIterator;
 
 /// A parallel iterator of per-piece accumulators; made by [`ParallelIterator::fold`].
 ///

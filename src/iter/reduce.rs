@@ -11,9 +11,9 @@ use std::cmp::{self, Ordering};
 use std::iter::{Product, Sum};
 use std::marker::PhantomData;
 
-use super::plumbing::{drive, Consumer, Folder, Reducer};
-use super::stop::Check;
 use super::ParallelIterator;
+use super::plumbing::{Consumer, Folder, Reducer, drive};
+use super::stop::Check;
 
 /// One operation: how a piece folds, and how two pieces' results combine.
 pub(crate) trait PieceOp<T>: Sync {

@@ -115,11 +115,7 @@ where
 
 /// The first `len` positions of `p`; the rest is dropped.
 fn truncate<P: Producer>(p: P, len: usize) -> P {
-    if p.len() > len {
-        p.split_at(len).0
-    } else {
-        p
-    }
+    if p.len() > len { p.split_at(len).0 } else { p }
 }
 
 /// Two producers of the same length, split at the same positions.

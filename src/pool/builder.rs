@@ -396,7 +396,10 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::InvalidThreadName { index, name } => {
-                write!(f, "the name of worker {index} ({name:?}) contains a NUL byte; thread names cannot")
+                write!(
+                    f,
+                    "the name of worker {index} ({name:?}) contains a NUL byte; thread names cannot"
+                )
             }
             BuildError::Spawn { index, source } => write!(
                 f,

@@ -24,7 +24,7 @@ pub(crate) use self::model::{Injector, Steal, Stealer, Worker};
 mod model {
     use std::collections::VecDeque;
 
-    use crate::sync::atomic::{fence, AtomicUsize, Ordering};
+    use crate::sync::atomic::{AtomicUsize, Ordering, fence};
     use crate::sync::{Arc, Mutex};
 
     /// A work-stealing deque: the items, and their count as thieves see it.

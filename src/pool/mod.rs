@@ -31,14 +31,14 @@ pub(crate) mod stats;
 pub(crate) mod submit;
 pub(crate) mod thread_pool;
 
-pub use builder::{BuildError, ThreadPoolBuilder, MAX_THREADS};
+pub use builder::{BuildError, MAX_THREADS, ThreadPoolBuilder};
 pub use global::shutdown_global;
 pub use isolate::isolate;
-pub use join::{join, join_context, FnContext};
-pub use scope::{scope, Scope};
+pub use join::{FnContext, join, join_context};
+pub use scope::{Scope, scope};
 pub use spawn::spawn;
 pub use stats::PoolStats;
-pub use submit::{submit, JobError, JobHandle};
+pub use submit::{JobError, JobHandle, submit};
 pub use thread_pool::{ShutdownError, ThreadPool};
 
 /// The number of workers of the current pool (the global one outside any pool).

@@ -32,8 +32,8 @@ use super::sleep::Sleep;
 use super::stats::{PoolStats, WorkerCounters};
 use crate::cancel::state::{self, Context};
 use crate::cancel::{CancelSource, CancelToken};
-use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::Arc;
+use crate::sync::atomic::{AtomicUsize, Ordering};
 
 pub(crate) type PanicHandler = dyn Fn(Box<dyn Any + Send>) + Send + Sync;
 pub(crate) type StartHandler = dyn Fn(usize) + Send + Sync;

@@ -57,7 +57,7 @@
 use crossbeam_utils::CachePadded;
 
 use super::latch::CoreLatch;
-use crate::sync::atomic::{fence, AtomicUsize, Ordering};
+use crate::sync::atomic::{AtomicUsize, Ordering, fence};
 use crate::sync::{Condvar, Mutex};
 
 /// Failed search rounds before a worker announces it is sleepy.

@@ -8,13 +8,13 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
-use super::job::HeapJob;
-use super::registry::{report_panic, Registry, WorkerThread};
-use super::thread_pool::push_detached;
 use super::JobError;
+use super::job::HeapJob;
+use super::registry::{Registry, WorkerThread, report_panic};
+use super::thread_pool::push_detached;
 use crate::cancel::state::Context;
-use crate::sync::atomic::Ordering;
 use crate::sync::Arc;
+use crate::sync::atomic::Ordering;
 
 /// Runs `f` on the current pool (or the global one) without waiting for it.
 ///

@@ -36,13 +36,13 @@ use std::time::{Duration, Instant};
 
 use super::job::{JobHeader, JobRef};
 use super::latch::CoreLatch;
-use super::registry::{report_panic, Registry, WorkerThread};
+use super::registry::{Registry, WorkerThread, report_panic};
 use super::thread_pool::push_detached;
 use crate::cancel::node::NodeRef;
 use crate::cancel::state::{self, Context};
 use crate::cancel::{CancelToken, Cancelled};
-use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::Arc;
+use crate::sync::atomic::{AtomicUsize, Ordering};
 
 const QUEUED: usize = 0;
 const RUNNING: usize = 1;

@@ -139,7 +139,7 @@ impl<T> Slab<T> {
     }
 
     /// Removes every value, in slot order.
-    pub(crate) fn drain(&mut self) -> impl Iterator<Item = T> {
+    pub(crate) fn drain(&mut self) -> impl Iterator<Item = T> + use<T> {
         self.free = NONE;
         self.len = 0;
         self.end = 0;

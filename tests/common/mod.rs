@@ -180,11 +180,7 @@ pub(crate) fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> boo
 /// minutes. Pick `under_miri` so that the scenario still happens (a race still races, a
 /// churn still reuses slots).
 pub(crate) const fn scaled(full: usize, under_miri: usize) -> usize {
-    if cfg!(miri) {
-        under_miri
-    } else {
-        full
-    }
+    if cfg!(miri) { under_miri } else { full }
 }
 
 /// xorshift64*: small, seeded, reproducible test inputs.

@@ -2,8 +2,8 @@
 //! data published through the cancel flag.
 #![allow(dead_code)]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc as StdArc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// The preemption bound of bounded models when `LOOM_MAX_PREEMPTIONS` is not set, so
