@@ -119,7 +119,11 @@ pub fn build_demos(
                     continue;
                 }
                 for other in &all_mods {
-                    if !want.contains(other) && text.contains(&format!("crate::{other}::")) {
+                    // `crate::m::` anywhere, or `super::m::` in a top-level module file.
+                    let top = !rel.contains('/') || rel.ends_with("/mod.rs");
+                    let reached = text.contains(&format!("crate::{other}::"))
+                        || (top && text.contains(&format!("super::{other}::")));
+                    if !want.contains(other) && reached {
                         want.push(other.clone());
                     }
                 }

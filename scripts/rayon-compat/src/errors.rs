@@ -154,7 +154,7 @@ fn simplify(m: &str) -> String {
             out.push_str(&rest[a..]);
             return out;
         };
-        let q = &after[..b];
+        let q = after[..b].trim_start_matches("::");
         let simple = if q.contains('<') || q.contains("::") && q.contains(' ') {
             base_type(q)
         } else {

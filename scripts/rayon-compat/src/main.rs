@@ -487,7 +487,7 @@ fn render(rows: &[Row], demo_rows: &[demo::DemoRow], o: &Options, elapsed: Durat
                 .iter()
                 .map(|(k, v)| format!("{k} ({v})"))
                 .collect();
-            notes.push(format!("differs: {}", shorten(&d.join("; "), 100)));
+            notes.push(format!("differs: {}", shorten(&d.join("; "), 300)));
         }
         if !r.stale.is_empty() {
             notes.push(format!(
