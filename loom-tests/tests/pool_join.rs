@@ -16,9 +16,10 @@
 //! | `join_waiter_resumes_also_when_stolen_half_panics` | 2 | 109,636 | 12 s |
 //! | `join_waits_for_stolen_half_when_first_half_panics` | 2 | 108,864 | 12 s |
 //!
-//! Mutants caught: `latch_set_load_then_store`, `latch_set_relaxed`,
-//! `stackjob_lets_panic_escape`, `join_unwinds_before_stolen_half` (as a crash: the
-//! thief writes into the unwound frame).
+//! Mutants caught (`scripts/loom-mutants.sh`, patches in `loom-tests/mutants/`):
+//! `latch-set-load-then-store`, `latch-set-relaxed`, `job-stack-job-lets-panic-escape`,
+//! `join-unwinds-before-stolen-half` (as a crash: the thief writes into the unwound
+//! frame).
 #![cfg(loom)]
 
 mod pool_util;

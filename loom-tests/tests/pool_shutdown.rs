@@ -14,8 +14,8 @@
 //! | `shutdown_races_submit_every_job_accounted` | 3 | 57,595 | 5 s |
 //! | `shutdown_now_races_submit_every_job_accounted` | 3 | 177,684 | 16 s |
 //!
-//! Mutants caught: `admit_check_then_increment`, `close_skips_admission_wait`,
-//! `worker_exit_skips_drain`.
+//! Mutants caught (`scripts/loom-mutants.sh`): `registry-admit-check-then-increment`,
+//! `registry-close-skips-admission-wait`, `registry-worker-exit-skips-drain`.
 #![cfg(loom)]
 
 mod pool_util;

@@ -14,8 +14,9 @@
 //! | `handle_cancel_races_job_start_join_reports_what_happened` | 5 | 91,113 | 6 s |
 //! | `handle_cancel_races_checkpoint_join_reports_cancelled` | 5 | 164,143 | 11 s |
 //!
-//! Mutants caught: `submit_runs_cancelled_job`, `submit_cancel_overrides_ok`,
-//! `submit_done_before_result`, `submit_done_relaxed`, `submit_notify_outside_lock`.
+//! Mutants caught (`scripts/loom-mutants.sh`): `submit-runs-cancelled-job`,
+//! `submit-cancel-overrides-ok`, `submit-done-before-result`, `submit-done-relaxed`,
+//! `submit-notify-outside-lock`.
 #![cfg(loom)]
 
 mod pool_util;

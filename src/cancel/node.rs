@@ -54,16 +54,9 @@ use crate::util::slab::{Key, Slab};
 
 /// Ordering of every store of `Node::cancelled` (invariant 2). Release: what the
 /// canceller wrote before `cancel()` happens-before what a job does after observing it.
-#[cfg(not(cancelpool_mutant = "relaxed-flag"))]
 const FLAG_STORE: Ordering = Ordering::Release;
 /// Ordering of `is_cancelled`'s load; Acquire pairs with [`FLAG_STORE`].
-#[cfg(not(cancelpool_mutant = "relaxed-flag"))]
 const FLAG_LOAD: Ordering = Ordering::Acquire;
-// Mutant `relaxed-flag`: no happens-before through the flag (loom L1 must fail).
-#[cfg(cancelpool_mutant = "relaxed-flag")]
-const FLAG_STORE: Ordering = Ordering::Relaxed;
-#[cfg(cancelpool_mutant = "relaxed-flag")]
-const FLAG_LOAD: Ordering = Ordering::Relaxed;
 
 /// A registered `on_cancel` callback.
 pub(crate) type Callback = Box<dyn FnOnce() + Send>;
@@ -165,12 +158,7 @@ impl NodeRef {
             return NodeRef::allocate(None, false, payload);
         };
         let mut guard = parent.inner.lock();
-        #[cfg(not(cancelpool_mutant = "child-ignores-claimed"))]
-        let born_cancelled = guard.claimed;
-        // Mutant: test the flag, which lags the claim, instead of `claimed` (loom L5).
-        #[cfg(cancelpool_mutant = "child-ignores-claimed")]
-        let born_cancelled = parent.is_cancelled();
-        if born_cancelled {
+        if guard.claimed {
             // Invariant 1: a child of a cancelled (or cancelling) parent is born cancelled.
             drop(guard);
             return NodeRef::allocate(Some((parent.clone(), None)), true, payload);
@@ -430,14 +418,9 @@ impl Node {
             // without user code in between (invariant 3). Wait for it, so that a losing
             // caller too finds the request made when `cancel()` returns (loom:
             // `cancel_winner_is_unique`).
-            #[cfg(not(cancelpool_mutant = "cancel-loser-no-wait"))]
             self.wait_for_flag();
             return false;
         };
-        // Mutant: the root's flag before its subtree's, breaking invariant 2 (loom:
-        // `subtree_cancel_races_root_cancel_tree_stays_atomic`).
-        #[cfg(cancelpool_mutant = "preorder-flags")]
-        self.cancelled.store(true, FLAG_STORE);
         let mut done: Vec<NodeRef> = Vec::new();
         // Phase 1: post-order over the subtree, setting flags (invariants 2 and 3).
         let mut stack: Vec<(NodeRef, bool)> = children.into_iter().map(|c| (c, false)).collect();
@@ -506,12 +489,8 @@ impl Node {
 
     /// Phase 2 for one node: wake its waiters, signal its fd waker, run its callbacks.
     fn finish(&self) {
-        // Mutant: notify before taking the lock, a lost wake-up (loom L3 sleep models).
-        #[cfg(cancelpool_mutant = "finish-notify-unlocked")]
-        self.cond.notify_all();
         let mut inner = self.inner.lock();
         // Invariant 4: notify under the lock, after the flag store.
-        #[cfg(not(cancelpool_mutant = "finish-notify-unlocked"))]
         self.cond.notify_all();
         #[cfg(all(unix, not(loom)))]
         if let Some(waker) = inner.extras_ref().and_then(|e| e.fd_waker.as_ref()) {
@@ -533,8 +512,6 @@ impl Node {
     /// Registers `callback`, or returns it if the node is already claimed (invariant 1).
     pub(crate) fn register(&self, callback: Callback) -> Result<Key, Callback> {
         let mut inner = self.inner.lock();
-        // Mutant: register on a claimed node, whose callbacks may be gone (loom L4).
-        #[cfg(not(cancelpool_mutant = "register-ignores-claimed"))]
         if inner.claimed {
             return Err(callback);
         }
@@ -564,10 +541,6 @@ impl Node {
             return Some(callback);
         }
         let me = crate::sync::thread::current().id();
-        // Mutant: return while the callback still runs elsewhere (loom L4 guard drop).
-        #[cfg(cancelpool_mutant = "unregister-no-wait")]
-        let _ = (me, &mut inner);
-        #[cfg(not(cancelpool_mutant = "unregister-no-wait"))]
         while let Some((running, thread)) = inner.extras_ref().and_then(|e| e.running) {
             if running != key || thread == me {
                 break;

@@ -68,18 +68,11 @@ impl Retry {
         // last. The waiter, requeued onto its mutex, wakes once — when we unlock it — and
         // then finds the slot free: no second wake-up on the slot lock.
         let mut slot = Some(slot);
-        let woken = poke.wake(&mut || {
+        poke.wake(&mut || {
             if let Some(mut slot) = slot.take() {
                 *slot = None;
             }
-        });
-        // Mutant: give up after a failed `try_lock` (loom L3 wait_while).
-        #[cfg(cancelpool_mutant = "poke-no-retry")]
-        let woken = {
-            let _ = woken;
-            true
-        };
-        woken
+        })
     }
 
     fn disarm(&self) {
@@ -303,8 +296,6 @@ fn poke_or_defer(retry: crate::sync::Arc<Retry>) {
         }
         crate::sync::thread::yield_now();
     }
-    // Mutant: no deferred retry after the inline pokes failed (loom L3 wait_while).
-    #[cfg(not(cancelpool_mutant = "poke-no-defer"))]
     super::deadline::defer_retry(retry);
 }
 
@@ -314,19 +305,9 @@ fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
 
 /// Blocks until the node is cancelled (true) or `deadline` passes (false).
 pub(crate) fn wait_node(node: &NodeRef, deadline: Option<Instant>) -> bool {
-    // Mutant: check the flag before taking the lock, then park (loom L3 sleep models).
-    #[cfg(cancelpool_mutant = "wait-check-unlocked")]
-    if node.is_cancelled() {
-        return true;
-    }
     let mut inner = node.lock();
     loop {
         // Node invariant 4: the flag is checked under the lock the notifier takes.
-        // Mutants `wait-check-unlocked` and `wait-park-before-check` park first.
-        #[cfg(not(any(
-            cancelpool_mutant = "wait-check-unlocked",
-            cancelpool_mutant = "wait-park-before-check"
-        )))]
         if node.is_cancelled() {
             return true;
         }
@@ -337,13 +318,6 @@ pub(crate) fn wait_node(node: &NodeRef, deadline: Option<Instant>) -> bool {
                     return node.is_cancelled();
                 }
             }
-        }
-        #[cfg(any(
-            cancelpool_mutant = "wait-check-unlocked",
-            cancelpool_mutant = "wait-park-before-check"
-        ))]
-        if node.is_cancelled() {
-            return true;
         }
     }
 }

@@ -184,11 +184,7 @@ impl<L: Latch, F: FnOnce(bool) -> R, R> Job for StackJob<L, F, R> {
         // SAFETY: invariant 3: the owner waits for the latch, so the context's token
         // (owned by the owner's frame or above) outlives the job.
         let entered = unsafe { state::enter(this.ctx) };
-        #[cfg(not(cancelpool_mutant = "stackjob_lets_panic_escape"))]
         let result = JobResult::call(|| func(true));
-        // Mutant `stackjob_lets_panic_escape`: a stolen half's panic unwinds the thief.
-        #[cfg(cancelpool_mutant = "stackjob_lets_panic_escape")]
-        let result = JobResult::Ok(func(true));
         drop(entered);
         // SAFETY: the owner reads `result` only after the latch is set below.
         unsafe { *this.result.get() = result };

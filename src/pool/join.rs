@@ -145,8 +145,6 @@ where
             Ok(v) => v,
             Err(payload) => {
                 // `b` borrows this frame: run it or wait for the thief before unwinding.
-                // Mutant `join_unwinds_before_stolen_half`: unwind at once.
-                #[cfg(not(cancelpool_mutant = "join_unwinds_before_stolen_half"))]
                 worker.wait_until(&job_b.latch);
                 panic::resume_unwind(payload);
             }

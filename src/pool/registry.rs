@@ -158,17 +158,6 @@ impl Registry {
 
     /// Opens an admission unless the pool is closed (invariant 3).
     pub(crate) fn admit(&self) -> Result<Admission<'_>, Closed> {
-        // Mutant `admit_check_then_increment`: check, then count (a TOCTOU window in
-        // which `close()` sees no admission and returns).
-        #[cfg(cancelpool_mutant = "admit_check_then_increment")]
-        {
-            if self.is_closed() {
-                return Err(Closed);
-            }
-            self.lifecycle.fetch_add(ONE_ADMISSION, Ordering::Acquire);
-            return Ok(Admission { registry: self });
-        }
-        #[allow(unreachable_code)]
         // Acquire: pairs with `close()`'s SeqCst `fetch_or`: a closed pool is seen closed.
         let prev = self.lifecycle.fetch_add(ONE_ADMISSION, Ordering::Acquire);
         if prev & CLOSED != 0 {
@@ -186,11 +175,7 @@ impl Registry {
     /// Stops admissions and waits for those in progress (invariant 3). Idempotent.
     pub(crate) fn close(&self) {
         self.lifecycle.fetch_or(CLOSED, Ordering::SeqCst);
-        // Mutant `close_skips_admission_wait`: an admitted job may be queued later.
-        #[cfg(cancelpool_mutant = "close_skips_admission_wait")]
-        return;
         // Acquire: pairs with `Admission::drop`'s Release: their pushes are visible.
-        #[allow(unreachable_code)]
         while self.lifecycle.load(Ordering::Acquire) != CLOSED {
             crate::sync::thread::yield_now();
         }
@@ -373,11 +358,6 @@ impl WorkerThread {
     #[inline]
     pub(crate) fn push_detached(&self, job: JobRef) {
         self.worker.push(job);
-        // Mutant `detached_push_unfenced`: a local detached push without the fence; a
-        // worker going to sleep may miss it while the pusher blocks.
-        #[cfg(cancelpool_mutant = "detached_push_unfenced")]
-        self.registry.sleep.new_internal_jobs();
-        #[cfg(not(cancelpool_mutant = "detached_push_unfenced"))]
         self.registry.sleep.new_injected_jobs();
     }
 
@@ -511,8 +491,6 @@ pub(crate) fn main_loop(worker: Worker<JobRef>, registry: Arc<Registry>, index: 
         }
     }
     this.wait_until(&registry.infos[index].terminate);
-    // Mutant `worker_exit_skips_drain`: queued jobs are left behind at shutdown.
-    #[cfg(not(cancelpool_mutant = "worker_exit_skips_drain"))]
     this.drain();
     if let Some(handler) = &registry.exit_handler {
         if let Err(payload) =

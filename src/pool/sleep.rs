@@ -218,13 +218,7 @@ impl Sleep {
         loop {
             // SeqCst: step 3 must be ordered against the posters' step 6.
             let c = self.counters.load(Ordering::SeqCst);
-            // Mutant `sleep_skip_jec_recheck` (scripts/loom-pool-mutants.sh): sleep even
-            // if work was posted since step 1 (a local push is then missed).
-            #[cfg(cancelpool_mutant = "sleep_skip_jec_recheck")]
-            let jec_moved = false;
-            #[cfg(not(cancelpool_mutant = "sleep_skip_jec_recheck"))]
-            let jec_moved = jec(c) != idle.jec;
-            if jec_moved {
+            if jec(c) != idle.jec {
                 // Work was posted since we got sleepy: search again before sleeping.
                 idle.rounds = ROUNDS_UNTIL_SLEEPY;
                 latch.wake_up();
@@ -323,8 +317,6 @@ impl Sleep {
             *is_blocked = Blocked::No;
             // SeqCst: the decrement belongs to the same total order as step 3.
             self.counters.fetch_sub(ONE_SLEEPING, Ordering::SeqCst);
-            // Mutant `wake_specific_no_notify`: the sleeper is never woken.
-            #[cfg(not(cancelpool_mutant = "wake_specific_no_notify"))]
             worker.cond.notify_one();
             true
         } else {

@@ -316,18 +316,9 @@ where
     debug_assert!(!worker.is_null());
     // SAFETY: jobs run on workers (registry invariant 2).
     let worker = unsafe { &*worker };
-    // Mutant `submit_done_before_result`: `DONE` published before the result is written.
-    // (Placed before the job's own atomics: loom cannot switch threads between two
-    // plain writes, so a store just before the result write would be invisible to it.)
-    #[cfg(cancelpool_mutant = "submit_done_before_result")]
-    job.shared.state.store(DONE, Ordering::Release);
     let result = if token.is_cancelled() {
-        // Mutant `submit_runs_cancelled_job`: reports "never started" but runs it.
-        #[cfg(cancelpool_mutant = "submit_runs_cancelled_job")]
-        let _ = func(&token);
         // A panicking destructor of the closure's captures must not unwind into the
         // worker loop (the worker would die and the handle never see `DONE`).
-        #[cfg(not(cancelpool_mutant = "submit_runs_cancelled_job"))]
         if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(func))) {
             report_panic(payload);
         }
@@ -343,9 +334,6 @@ where
             panic::catch_unwind(AssertUnwindSafe(|| func(&token)))
         };
         let result = match outcome {
-            // Mutant `submit_cancel_overrides_ok`: a late cancel discards finished work.
-            #[cfg(cancelpool_mutant = "submit_cancel_overrides_ok")]
-            Ok(Ok(_)) if token.is_cancelled() => Err(JobError::Cancelled),
             Ok(Ok(value)) => Ok(value),
             Ok(Err(Cancelled)) => {
                 worker.count(|c| &c.cancelled_running);
@@ -362,19 +350,11 @@ where
     // SAFETY: the handle reads `result` only after it sees `DONE` below.
     unsafe { *job.shared.result.get() = Some(result) };
     // AcqRel: Release publishes `result`; Acquire pairs with the handle's `WAITING`.
-    #[cfg(not(cancelpool_mutant = "submit_done_relaxed"))]
     let prev = job.shared.state.swap(DONE, Ordering::AcqRel);
-    // Mutant `submit_done_relaxed`: a handle that sees `DONE` does not see what the job
-    // wrote.
-    #[cfg(cancelpool_mutant = "submit_done_relaxed")]
-    let prev = job.shared.state.swap(DONE, Ordering::Relaxed);
     if prev & WAITING != 0 {
         let node = token.node.as_ref().expect("a job token has a node");
         // Taking the lock waits until the handle is blocked (module docs).
-        #[cfg(not(cancelpool_mutant = "submit_notify_outside_lock"))]
         let _inner = node.lock();
-        // Mutant `submit_notify_outside_lock`: a handle between setting `WAITING` and
-        // its wait misses the notification.
         node.cond().notify_all();
     }
     // SAFETY: the job's memory lives until `token` drops below.
