@@ -19,7 +19,8 @@
 #   scripts/loom-mutants.sh latch submit-   # the mutants whose name contains a word given
 #   scripts/loom-mutants.sh --list          # each mutant's bug and model(s)
 #   scripts/loom-mutants.sh --refresh [..]  # after src/ changed: rewrite the patches that
-#                                           # still apply with fuzz (review the diff)
+#                                           # still apply with fuzz and then build
+#                                           # (review the diff: fuzz can misplace a hunk)
 #
 # A new mutant: break the code in your tree, `git diff src > loom-tests/mutants/<area>-
 # <name>.patch`, restore src (`git checkout src`), add the Bug/Model header, run the
@@ -142,6 +143,13 @@ if [ $mode = refresh ]; then
             status=1
             continue
         fi
+        # Fuzz may put a hunk in the wrong place: keep the result only if it builds.
+        if ! (cd "$COPY" && cargo build -q -p cancelpool-mutant --release --target-dir "$TARGET") \
+            >"$LOGS/refresh-$name.log" 2>&1; then
+            echo "$name: applies only with fuzz, and then does not build: remake it by hand"
+            status=1
+            continue
+        fi
         {
             sed -n '1,/^$/p' "$p"
             for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"); do
@@ -213,7 +221,7 @@ reason() {
         echo "crash (${sig#*, })"
     else
         # The pool models silence their own expected panic: it escaped somewhere.
-        echo "failed with no message of its own (see ${log#"$ROOT"/})"
+        echo "failed with no message of its own (see ${log#"$WORK"/})"
     fi
 }
 

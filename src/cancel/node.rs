@@ -45,12 +45,12 @@
 //! `deadline`) may be held while taking a node's `inner`, never the other way round.
 
 use std::marker::PhantomData;
-use std::panic::{self, AssertUnwindSafe};
 use std::ptr::NonNull;
 
 use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sync::{Condvar, Mutex, MutexGuard};
 use crate::util::slab::{Key, Slab};
+use crate::util::unwind;
 
 /// Ordering of every store of `Node::cancelled` (invariant 2). Release: what the
 /// canceller wrote before `cancel()` happens-before what a job does after observing it.
@@ -501,8 +501,8 @@ impl Node {
             inner.extras().running = Some((key, me));
             drop(inner);
             // A panicking callback must not stop the others nor poison the node; the
-            // panic hook has already reported it.
-            let _ = panic::catch_unwind(AssertUnwindSafe(callback));
+            // panic hook has already reported it (unwind invariant 3).
+            let _ = unwind::halt_unwinding(callback);
             inner = self.inner.lock();
             inner.extras().running = None;
             self.cond.notify_all();

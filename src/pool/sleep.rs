@@ -43,7 +43,7 @@
 //! spawns), whose pusher waits for them by helping. A *detached* job (`spawn`/`submit`
 //! from inside the pool) also goes on the local deque, but the job that pushed it may then
 //! block without helping (in `JobHandle::join`, on a channel): so it takes the fenced path
-//! (`WorkerThread::push_detached`). Its push, fence, read of the JEC pair with a sleepy
+//! (`Registry::push_detached`). Its push, fence, read of the JEC pair with a sleepy
 //! thief's step-1 JEC write, the SeqCst fence every steal does, and its read of the deque:
 //! the pusher sees the thief sleepy (and bumps the JEC, failing its step 3) or the thief
 //! sees the job. Without the fence both reads may miss (store buffering, real on x86) and
@@ -259,7 +259,7 @@ impl Sleep {
     }
 
     /// Step 5–6 for jobs injected from outside the pool, and for detached jobs pushed on
-    /// a worker's own deque (`WorkerThread::push_detached`).
+    /// a worker's own deque (`Registry::push_detached`).
     #[inline]
     pub(crate) fn new_injected_jobs(&self) {
         // Step 5: pairs with the sleeper's fence in step 4.
