@@ -140,8 +140,8 @@ pub mod sync;
 mod util;
 
 pub use cancel::{
-    CancelCallback, CancelSource, CancelToken, Cancelled, DisableGuard, cancel_enabled, checkpoint,
-    current_token, disable_cancel,
+    CancelCallback, CancelCause, CancelSource, CancelToken, Cancelled, DisableGuard, DropGuard,
+    cancel_enabled, checkpoint, current_token, disable_cancel,
 };
 #[cfg(all(unix, not(loom)))]
 pub use cancel::{Interest, Ready};
