@@ -70,7 +70,8 @@
 //! [`JobError::Rejected`]; [`ThreadPool::stats`] accounts for every detached job.
 //! With the feature `signal` (unix), `cancel_on_signals(&pool)` cancels a pool's jobs
 //! on SIGINT/SIGTERM so that a program can clean up and exit normally
-//! (`examples/graceful.rs`).
+//! (`examples/graceful.rs`); a second signal during the clean-up ends the process at
+//! once, and dropping the guard restores what the signals did before.
 //!
 //! ## Migrating from rayon
 //!
