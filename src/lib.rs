@@ -137,6 +137,11 @@ pub mod pool;
 pub mod prelude;
 #[cfg(all(feature = "signal", unix, not(loom)))]
 pub mod signal;
+/// The signal handler's table, for the loom models in `loom-tests` only.
+#[cfg(all(feature = "signal", unix, loom))]
+#[doc(hidden)]
+#[path = "signal/table.rs"]
+pub mod signal_table;
 pub mod sync;
 mod util;
 

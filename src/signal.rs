@@ -62,12 +62,15 @@
 //! ```
 
 use std::io::{self, Read};
+use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::thread::JoinHandle;
 
 pub use libc::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
 use crate::{CancelSource, ThreadPool};
+
+mod table;
 
 /// Keeps SIGINT/SIGTERM (or the signals you chose) cancelling a pool or a source; see the
 /// [module docs](self). Dropping it stops the watcher thread and restores what the
@@ -103,7 +106,7 @@ use crate::{CancelSource, ThreadPool};
 /// ```
 #[must_use = "dropping the guard stops reacting to the signals"]
 pub struct SignalGuard {
-    /// Our entry in the handler's table (`handler` invariants 1–3).
+    /// Our slot in the handler's table (see `table`).
     slot: usize,
     signals: Vec<i32>,
     /// The write end of the wake-up socket; closing it ends the watcher.
@@ -122,7 +125,7 @@ impl SignalGuard {
     /// assert_eq!(guard.received(), None);
     /// ```
     pub fn received(&self) -> Option<i32> {
-        handler::received(self.slot)
+        handler::TABLE.received(self.slot)
     }
 }
 
@@ -131,7 +134,8 @@ impl Drop for SignalGuard {
         for &sig in &self.signals {
             handler::unregister(sig);
         }
-        handler::release(self.slot, self.wake.take());
+        let wake = self.wake.take();
+        handler::TABLE.release(self.slot, move || drop(wake));
         if let Some(watcher) = self.watcher.take() {
             // The watcher ends when the write end closes (in `release`).
             let _ = watcher.join();
@@ -207,7 +211,10 @@ pub fn cancel_source_on_signals(source: &CancelSource, signals: &[i32]) -> io::R
     let (mut read, wake) = UnixStream::pair()?;
     // The handler must never block: a full socket already holds a pending wake-up.
     wake.set_nonblocking(true)?;
-    let slot = handler::claim(&watched, &wake)?;
+    let mask = watched.iter().fold(0, |m, &sig| m | table::bit(sig));
+    let slot = handler::TABLE
+        .claim(mask, wake.as_raw_fd())
+        .ok_or_else(|| io::Error::other("32 signal guards live already; drop one first"))?;
     let (source, blocked) = (source.clone(), watched.clone());
     let watcher = std::thread::Builder::new()
         .name("cancelpool-signals".into())
@@ -255,44 +262,8 @@ fn block(signals: &[i32]) {
     }
 }
 
-/// The process-wide signal handler, its table of guards, and the signals' previous
-/// dispositions.
-///
-/// # The table
-///
-/// [`SLOTS`] has one [`Slot`] per live guard. The handler reads it; guards claim and
-/// release slots. A slot's fields:
-///
-/// | field | written by | meaning |
-/// |---|---|---|
-/// | `claimed` | claim (CAS false → true), release (store false) | the slot belongs to a guard |
-/// | `signals` | claim (publish), release (clear) | bit `sig - 1` set: the handler serves this guard for `sig` |
-/// | `wake_fd` | claim, before publishing | the write end of the guard's socket |
-/// | `fired` | claim (reset), handler (swap true) | a first signal reached this guard |
-/// | `received` | claim (reset), handler (CAS 0 → sig) | that first signal's number |
-///
-/// Invariants:
-///
-/// 1. `wake_fd` is open whenever `signals` is non-zero, and whenever a handler that
-///    loaded a non-zero `signals` from the slot is still running.
-/// 2. A handler touches a slot only between its increment and its decrement of
-///    [`IN_FLIGHT`].
-/// 3. `release` clears `signals`, then waits until `IN_FLIGHT` is zero, and only then
-///    closes `wake_fd` and frees the slot.
-///
-/// Why 1 follows from 2 and 3: `IN_FLIGHT` and `signals` are accessed SeqCst, so all
-/// those accesses fall in one total order. A handler that loaded a non-zero `signals`
-/// did so before release's clear; its increment came before that load, hence before
-/// release's loads of `IN_FLIGHT`, which therefore see it until the handler's
-/// decrement, after its last use of the slot. A handler whose load comes after the
-/// clear sees zero (or the mask of a later guard, which claimed the slot after step 3
-/// and published a fresh, open `wake_fd` first). Release waits for every handler in
-/// flight, not only those using its slot: handlers are short and never block.
-///
-/// The wait in step 3 cannot deadlock: a handler never waits, and `release` never runs
-/// inside a handler.
-///
-/// # Dispositions
+/// The process-wide signal handler and the signals' previous dispositions. The table of
+/// live guards, and how a guard leaves it safely while handlers run, is in `table`.
 ///
 /// [`REGISTRY`] (a mutex, never taken by the handler) counts the guards watching each
 /// signal and keeps the disposition our handler replaced, to put it back when the count
@@ -301,17 +272,17 @@ fn block(signals: &[i32]) {
 /// never reads half of an update), written before our handler is installed.
 mod handler {
     use std::io;
-    use std::os::fd::AsRawFd;
-    use std::os::unix::net::UnixStream;
 
     use libc::{c_int, c_void, siginfo_t};
 
+    use super::table::Table;
     use crate::sync::Mutex;
-    use crate::sync::unmodelled::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
+    use crate::sync::unmodelled::{AtomicU64, Ordering};
 
-    /// Live guards at most.
-    const MAX_GUARDS: usize = 32;
-    /// Signal numbers 1..=MAX_SIGNAL can be watched (one bit each in `Slot::signals`).
+    /// The live guards, as the handler sees them.
+    pub(super) static TABLE: Table = Table::new();
+
+    /// Signal numbers 1..=MAX_SIGNAL can be watched (one bit each in the table).
     const MAX_SIGNAL: i32 = 64;
     /// Signals whose handling would break the program (or the kernel refuses).
     const FORBIDDEN: [c_int; 5] = [
@@ -321,32 +292,6 @@ mod handler {
         libc::SIGFPE,
         libc::SIGSEGV,
     ];
-
-    /// One live guard, as the handler sees it (table in the module docs).
-    struct Slot {
-        claimed: AtomicBool,
-        signals: AtomicU64,
-        wake_fd: AtomicI32,
-        fired: AtomicBool,
-        received: AtomicI32,
-    }
-
-    impl Slot {
-        const fn new() -> Slot {
-            Slot {
-                claimed: AtomicBool::new(false),
-                signals: AtomicU64::new(0),
-                wake_fd: AtomicI32::new(-1),
-                fired: AtomicBool::new(false),
-                received: AtomicI32::new(0),
-            }
-        }
-    }
-
-    static SLOTS: [Slot; MAX_GUARDS] = [const { Slot::new() }; MAX_GUARDS];
-
-    /// Handlers running now, on any thread (invariants 2, 3).
-    static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 
     /// Per signal: the previous handler function, packed by [`pack`]; written under
     /// [`REGISTRY`] before our handler is installed for the signal.
@@ -389,55 +334,8 @@ mod handler {
         action.sa_sigaction as u64 | siginfo
     }
 
-    fn bit(sig: c_int) -> u64 {
-        1 << (sig - 1)
-    }
-
     pub(super) fn can_watch(sig: c_int) -> bool {
         (1..=MAX_SIGNAL).contains(&sig) && !FORBIDDEN.contains(&sig)
-    }
-
-    /// Takes a free slot for a guard of `signals` waking `wake`, and publishes it.
-    pub(super) fn claim(signals: &[c_int], wake: &UnixStream) -> io::Result<usize> {
-        let mask = signals.iter().fold(0, |m, &sig| m | bit(sig));
-        for (index, slot) in SLOTS.iter().enumerate() {
-            if slot
-                .claimed
-                .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
-                .is_ok()
-            {
-                slot.wake_fd.store(wake.as_raw_fd(), Ordering::SeqCst);
-                slot.fired.store(false, Ordering::SeqCst);
-                slot.received.store(0, Ordering::SeqCst);
-                // Publish last (invariant 1): the handler may use the slot from here on.
-                slot.signals.store(mask, Ordering::SeqCst);
-                return Ok(index);
-            }
-        }
-        Err(io::Error::other(format!(
-            "{MAX_GUARDS} signal guards live already; drop one first"
-        )))
-    }
-
-    /// Unpublishes the slot, waits for handlers in flight, closes the wake-up socket and
-    /// frees the slot (invariant 3).
-    pub(super) fn release(index: usize, wake: Option<UnixStream>) {
-        let slot = &SLOTS[index];
-        slot.signals.store(0, Ordering::SeqCst);
-        while IN_FLIGHT.load(Ordering::SeqCst) != 0 {
-            std::thread::yield_now();
-        }
-        drop(wake);
-        slot.wake_fd.store(-1, Ordering::SeqCst);
-        slot.claimed.store(false, Ordering::SeqCst);
-    }
-
-    /// The first signal the guard in slot `index` received, if any.
-    pub(super) fn received(index: usize) -> Option<i32> {
-        match SLOTS[index].received.load(Ordering::SeqCst) {
-            0 => None,
-            sig => Some(sig),
-        }
     }
 
     /// One more guard watches `sig`: the first installs our handler, keeping the
@@ -518,39 +416,24 @@ mod handler {
     /// previous handler (whose own business that is).
     extern "C" fn on_signal(sig: c_int, info: *mut siginfo_t, context: *mut c_void) {
         let errno = SavedErrno::save();
-        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
-        let (mut watched, mut second) = (false, false);
-        for slot in &SLOTS {
-            if slot.signals.load(Ordering::SeqCst) & bit(sig) == 0 {
-                continue;
-            }
-            watched = true;
-            if slot.fired.swap(true, Ordering::SeqCst) {
-                second = true;
-                continue;
-            }
-            let _ = slot
-                .received
-                .compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst);
-            let fd = slot.wake_fd.load(Ordering::SeqCst);
+        let found = TABLE.deliver(sig, |fd| {
             let byte = 1u8;
-            // SAFETY: `fd` is open (invariant 1: we loaded a non-zero mask and are in
-            // flight); one byte from a live local. Non-blocking: if the socket is full,
-            // a wake-up is pending already.
+            // SAFETY: `fd` is open while the table hands it out (its invariant 1); one
+            // byte from a live local. Non-blocking: if the socket is full, a wake-up is
+            // pending already.
             unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
-        }
-        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        });
         let previous = PREVIOUS
             .get(sig as usize)
             .map_or(0, |p| p.load(Ordering::SeqCst));
         let handler = (previous & !SIGINFO_BIT) as libc::sighandler_t;
-        if second {
+        if found.second {
             die_by(sig);
         } else if handler == libc::SIG_DFL {
             // Reached with no guard watching only through someone else's handler
             // calling ours, or in the instant a guard comes or goes: do what the
             // signal would have done.
-            if !watched {
+            if !found.watched {
                 die_by(sig);
             }
         } else if handler != libc::SIG_IGN {

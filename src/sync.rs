@@ -45,7 +45,10 @@ pub(crate) mod atomic {
 }
 #[cfg(loom)]
 pub(crate) mod atomic {
+    // The signal handler's table (`signal/table.rs`), modelled under loom.
     pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+    #[cfg(all(feature = "signal", unix))]
+    pub(crate) use loom::sync::atomic::{AtomicI32, AtomicU64};
 }
 
 #[cfg(loom)]
