@@ -354,10 +354,10 @@ mod handler {
             ours.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART | libc::SA_ONSTACK;
             // SAFETY: `ours.sa_mask` is a valid sigset to initialise.
             unsafe { libc::sigemptyset(&mut ours.sa_mask) };
-            // SAFETY: valid pointers to a handler whose body is async-signal-safe
-            // (`on_signal`) and to an out-struct.
+            // SAFETY: an all-zero `sigaction` is a valid out-value.
             let mut replaced: libc::sigaction = unsafe { std::mem::zeroed() };
-            // SAFETY: as above.
+            // SAFETY: valid pointers to our action, whose handler is async-signal-safe
+            // (`on_signal`), and to an out-struct.
             if unsafe { libc::sigaction(sig, &ours, &mut replaced) } != 0 {
                 return Err(invalid_if_einval(io::Error::last_os_error(), sig));
             }
@@ -414,6 +414,11 @@ mod handler {
 
     /// The handler. Async-signal-safe: atomics, `write`, `sigaction`, `raise`, and the
     /// previous handler (whose own business that is).
+    ///
+    /// Known limit: a handler installed on top of ours that calls ours in turn, left in
+    /// place when our last guard went (see `unregister`) and then found by a new guard
+    /// as the previous handler, would call us back from our own chained call; that call
+    /// would count as a second signal.
     extern "C" fn on_signal(sig: c_int, info: *mut siginfo_t, context: *mut c_void) {
         let errno = SavedErrno::save();
         let found = TABLE.deliver(sig, |fd| {

@@ -251,8 +251,10 @@ pub(crate) fn fmt_ns(ns: f64) -> String {
         format!("{ns:.2} ns")
     } else if ns < 1_000_000.0 {
         format!("{:.1} µs", ns / 1e3)
-    } else {
+    } else if ns < 10_000_000_000.0 {
         format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.1} s", ns / 1e9)
     }
 }
 
