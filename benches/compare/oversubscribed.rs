@@ -90,7 +90,7 @@ pub(crate) fn oversubscribed_rows(cfg: &Config, rows: &mut Vec<Row>) {
             }),
         ),
     ];
-    let s = interleaved(cfg.pick(5, 9), &mut variants);
+    let s = interleaved(cfg.pick(5, 7), &mut variants);
     let on = format!("{WORKERS} workers on {cpus} CPUs");
     rows.push(Row::new(
         format!("fib(30), `join` at every level, {on}"),

@@ -78,9 +78,9 @@ const BASE: usize = 8;
 fn per_worker_rows(cfg: &Config, workers: usize, base: Option<f64>, rows: &mut Vec<Row>) -> f64 {
     // Fewer rounds for bigger pools: 512 workers take some 150 ms a round.
     let rounds = if workers <= 64 {
-        cfg.pick(3, 25)
+        cfg.pick(3, 15)
     } else if workers <= 512 {
-        cfg.pick(1, 7)
+        cfg.pick(1, 5)
     } else {
         1
     };
