@@ -16,11 +16,10 @@
 //! | `handler_racing_drop_and_reuse_writes_only_open_sockets` | none | 97 | 5 ms |
 //! | `two_signals_racing_make_exactly_one_first` | none | 7,641 | 0.7 s |
 //!
-//! Mutants caught (seeded by hand in `table.rs`): the wait for handlers in flight
-//! removed from `release`, and the handler reading `signals` by a plain Acquire load
-//! instead of the AcqRel RMW (both fail the first two models); the handler's decrement
-//! of `in_flight` Relaxed instead of Release (fails the reuse model: the old guard's
-//! signal lands on the next guard of the slot).
+//! Mutants caught (`scripts/loom-mutants.sh signal-`): `signal-release-no-wait`,
+//! `signal-deliver-plain-load` (both fail the first two models) and
+//! `signal-deliver-relaxed-decrement` (fails the reuse model: the old guard's signal
+//! lands on the next guard of the slot).
 #![cfg(loom)]
 
 mod common;
@@ -111,7 +110,8 @@ fn handler_racing_drop_and_reuse_writes_only_open_sockets() {
             assert!(wakes <= 1, "one signal, one guard woken at most");
             assert_eq!(
                 table.received(next),
-                (new.wakes.load(Ordering::Relaxed) == 1).then_some(SIGINT)
+                (new.wakes.load(Ordering::Relaxed) == 1).then_some(SIGINT),
+                "the next guard records a signal if and only if it was woken for it"
             );
             table.release(next, || new.close());
         },
