@@ -133,7 +133,7 @@ impl CancelSource {
         CancelSource::from_node(NodeRef::new(None))
     }
 
-    /// A source whose token is a child of `parent` (C2): cancelling `parent` (or any of
+    /// A source whose token is a child of `parent`: cancelling `parent` (or any of
     /// its ancestors) cancels this one and its descendants; cancelling this one never
     /// touches `parent` or its other children. A child of an already cancelled parent is
     /// born cancelled.
@@ -240,7 +240,7 @@ impl CancelSource {
     }
 }
 
-/// Deadlines (C10): one shared timer thread, started on first use, cancels the source
+/// Deadlines: one shared timer thread, started on first use, cancels the source
 /// at its deadline; `checkpoint()` costs nothing extra. A source has at most one
 /// deadline: setting one replaces the previous. Dropping the last clone of a source
 /// removes its deadline.
@@ -525,7 +525,7 @@ impl CancelToken {
         }
     }
 
-    /// The explicit cancellation point (C3): `Err(Cancelled)` iff a request is pending
+    /// The explicit cancellation point: `Err(Cancelled)` iff a request is pending
     /// and cancellation is enabled in the current job.
     ///
     /// # Example
@@ -567,7 +567,7 @@ impl CancelToken {
         state::disable_cancel()
     }
 
-    /// Runs `f` once when this token is cancelled (C7), like C++'s `stop_callback`.
+    /// Runs `f` once when this token is cancelled, like C++'s `stop_callback`.
     ///
     /// `f` runs exactly once — on the cancelling thread during `cancel()`, or at once on
     /// this thread if the token is already cancelled — or never, if the returned guard is
@@ -663,7 +663,7 @@ impl fmt::Debug for CancelToken {
     }
 }
 
-/// An `on_cancel` registration; dropping it unregisters the callback (C7).
+/// An `on_cancel` registration; dropping it unregisters the callback.
 ///
 /// If the callback has not run, it never will. If it is running on another thread,
 /// `drop` waits for it to return. To keep the callback registered for the token's whole
