@@ -664,14 +664,18 @@ impl Node {
             return Poll::Ready(());
         }
         let wakers = &mut inner.extras().wakers;
+        let mut replaced = None;
         match key.and_then(|k| wakers.get_mut(k)) {
             Some(registered) => {
                 if !registered.will_wake(waker) {
-                    registered.clone_from(waker);
+                    replaced = Some(std::mem::replace(registered, waker.clone()));
                 }
             }
             None => *key = Some(wakers.insert(waker.clone())),
         }
+        drop(inner);
+        // Dropped outside the lock: a waker's drop runs the executor's code.
+        drop(replaced);
         Poll::Pending
     }
 
