@@ -3,9 +3,9 @@
 //! (`loom::future::block_on` parks on a loom notification until the waker is woken).
 //!
 //! Bounds (2 cores, release): the two 2-thread models are exhaustive (no preemption
-//! bound: 970 and 1,316 interleavings, under 0.5 s each);
+//! bound: 1,082 and 1,371 interleavings, under 0.5 s each);
 //! `dropping_a_pending_future_races_cancel` (3 threads) is exhaustive up to
-//! LOOM_MAX_PREEMPTIONS (default 3: 9,568 interleavings, ~2 s; 4: 52k, ~12 s; 5: 222k,
+//! LOOM_MAX_PREEMPTIONS (default 3: 9,629 interleavings, ~2 s; 4: 52k, ~12 s; 5: 222k,
 //! ~60 s). Whole file: a few seconds.
 //!
 //! Seeded bugs it catches (loom-tests/mutants/): `node-waker-check-unlocked` (the flag
