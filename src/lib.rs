@@ -58,6 +58,15 @@
 //!   missed.
 //! - Deadlines: [`CancelSource::with_timeout`], [`CancelSource::cancel_after`] — one
 //!   shared timer thread, no cost on `checkpoint()`.
+//! - Causes: [`CancelToken::cause`] says why a token was cancelled — a [`CancelCause`]:
+//!   `cancel()`, a deadline, the pool's shutdown, a signal, or your own error given to
+//!   [`CancelSource::cancel_with`]. The first request wins; a token cancelled through an
+//!   ancestor reports the ancestor's cause. Reading it takes a lock; `checkpoint()` stays
+//!   one load.
+//! - Async callers: [`CancelToken::cancelled`] is a future that completes on cancel and
+//!   [`CancelToken::run_until_cancelled`] races a future against the token, with any
+//!   executor (the crate depends on none). A server can await the token of the pool job
+//!   that serves a request, and cancel that job when the client goes away.
 //!
 //! ## Pools and shutdown
 //!
@@ -95,6 +104,28 @@
 //! | blocking `read`/`poll` as a cancellation point | `token.wait_fd(fd, Interest::Readable, timeout)` |
 //! | `PTHREAD_CANCEL_ASYNCHRONOUS` | not offered (see the FAQ) |
 //!
+//! ## Migrating from tokio-util's `CancellationToken`
+//!
+//! tokio-util has one type that both cancels and observes. Here the two sides are
+//! separate, so that code given only a [`CancelToken`] cannot cancel: a
+//! [`CancelSource`] cancels, and it dereferences to its `CancelToken`, so it observes as
+//! well. Replace `CancellationToken` by `CancelSource` where the token is made and
+//! cancelled, and hand `source.token()` to code that only watches; tokio-util's method
+//! names then keep working.
+//!
+//! | tokio-util | cancelpool | what changes |
+//! |---|---|---|
+//! | `CancellationToken::new()` | [`CancelSource::new()`] | |
+//! | a clone given to code that only waits | [`source.token()`](CancelSource::token) | a `CancelToken` cannot cancel |
+//! | `token.cancel()` | [`source.cancel()`](CancelSource::cancel) | returns `true` for the call that made the request; [`cancel_with(cause)`](CancelSource::cancel_with) says why |
+//! | `token.is_cancelled()` | `token.is_cancelled()` | one atomic load, no lock |
+//! | `token.cancelled().await`, `cancelled_owned()` | the same names | the futures are [`WaitForCancellationFuture`](cancel::WaitForCancellationFuture) and `…Owned`, as there |
+//! | `token.run_until_cancelled(fut)`, `run_until_cancelled_owned` | the same names | |
+//! | `token.child_token()` | [`token.child_token()`](CancelToken::child_token) | returns the child's `CancelSource` (tokio's child can cancel itself); `.token()` for a watcher |
+//! | `token.drop_guard()`, `drop_guard_ref()`, `DropGuard::disarm` | [`source.drop_guard()`](CancelSource::drop_guard), `drop_guard_ref()`, [`DropGuard::disarm`] | `disarm` gives back the `CancelSource` |
+//! | `==`, `Hash` (same token) | `==`, `Hash` on tokens and sources | equal when they share one cancellation |
+//! | — | [`checkpoint`], [`on_cancel`](CancelToken::on_cancel), blocking waits, [`cause`](CancelToken::cause), deadlines, [`disable_cancel`] | for code running on threads rather than tasks |
+//!
 //! ## Compared with its neighbours
 //!
 //! | | rayon | tokio-util `CancellationToken` | C++20 `stop_token`/`jthread` | pthreads | cancelpool |
@@ -104,6 +135,8 @@
 //! | token tree, O(1) check | — | tree, check takes a lock | flat | — | tree, one load |
 //! | disable for a critical section, request kept | — | — | — | yes | yes (RAII, per job) |
 //! | callbacks on cancel | — | via `cancelled()` future | `stop_callback` | cleanup handlers | `on_cancel` |
+//! | await a token | — | `cancelled()` | — | — | `cancelled()`, `run_until_cancelled`, any executor |
+//! | why it was cancelled | — | — | — | — | [`CancelCause`]: requested, deadline, shutdown, signal, yours |
 //! | cancellable condvar / fd waits | — | async only | `condition_variable_any` | yes, by unwinding | yes, no signals |
 //! | shutdown that joins | — | — | `jthread` joins | — | yes, with timeouts |
 //! | loom-checked protocols | partly | yes | — | — | yes, and usable by your loom models |
@@ -146,8 +179,8 @@ pub mod sync;
 mod util;
 
 pub use cancel::{
-    CancelCallback, CancelSource, CancelToken, Cancelled, DisableGuard, cancel_enabled, checkpoint,
-    current_token, disable_cancel,
+    CancelCallback, CancelCause, CancelSource, CancelToken, Cancelled, DisableGuard, DropGuard,
+    cancel_enabled, checkpoint, current_token, disable_cancel,
 };
 #[cfg(all(unix, not(loom)))]
 pub use cancel::{Interest, Ready};

@@ -2,8 +2,9 @@
 //!
 //! Cancellation stays cooperative: the signal handler only notes the signal and writes a
 //! byte to a socket, which is async-signal-safe. A small watcher thread,
-//! `cancelpool-signals`, reads the socket and calls [`CancelSource::cancel`] (running
-//! `on_cancel` callbacks there, never in the handler). Jobs see the request at their next
+//! `cancelpool-signals`, reads the socket and calls [`CancelSource::cancel_with`] with
+//! the cause [`CancelCause::Signal`] naming the signal (running `on_cancel` callbacks
+//! there, never in the handler). Jobs see the request at their next
 //! checkpoint or cancellable wait, return through their ordinary drops, and the program
 //! shuts its pool down and exits normally.
 //!
@@ -68,7 +69,7 @@ use std::thread::JoinHandle;
 
 pub use libc::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
-use crate::{CancelSource, ThreadPool};
+use crate::{CancelCause, CancelSource, ThreadPool};
 
 mod table;
 
@@ -190,6 +191,7 @@ pub fn cancel_on_signals(pool: &ThreadPool) -> io::Result<SignalGuard> {
 /// unsafe { libc::raise(SIGHUP) };
 /// token.wait_cancelled(std::time::Duration::from_secs(30)).unwrap_err();
 /// assert_eq!(guard.received(), Some(SIGHUP));
+/// assert_eq!(token.cause(), Some(cancelpool::CancelCause::Signal(SIGHUP)));
 ///
 /// let err = cancel_source_on_signals(&source, &[libc::SIGKILL]).unwrap_err();
 /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
@@ -226,7 +228,12 @@ pub fn cancel_source_on_signals(source: &CancelSource, signals: &[i32]) -> io::R
                 match read.read(&mut buf) {
                     Ok(0) => break, // the guard was dropped
                     Ok(_) => {
-                        source.cancel();
+                        // The handler records the signal before it writes the byte we
+                        // read: the cause names it.
+                        let cause = handler::TABLE
+                            .received(slot)
+                            .map_or(CancelCause::Requested, CancelCause::Signal);
+                        source.cancel_with(cause);
                     }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(_) => break,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use cancelpool::{CancelCallback, CancelSource, CancelToken, Cancelled};
+use cancelpool::{CancelCallback, CancelCause, CancelSource, CancelToken, Cancelled};
 
 #[global_allocator]
 static ALLOC: common::CountingAlloc = common::CountingAlloc;
@@ -536,4 +536,294 @@ fn debug_impls_show_the_state() {
     assert_eq!(format!("{inner:?}"), "DisableGuard { depth: 2 }");
     drop(inner);
     assert_eq!(format!("{outer:?}"), "DisableGuard { depth: 1 }");
+}
+
+// ---------------------------------------------------------------------------------------
+// Causes: why a token was cancelled
+
+#[derive(Debug)]
+struct ClientGone;
+
+impl std::fmt::Display for ClientGone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the client closed the connection")
+    }
+}
+
+impl std::error::Error for ClientGone {}
+
+#[test]
+fn the_cause_is_none_until_cancelled_then_the_requests() {
+    let source = CancelSource::new();
+    let token = source.token();
+    assert_eq!(token.cause(), None);
+    assert_eq!(source.cause(), None);
+    assert_eq!(CancelToken::never().cause(), None);
+    source.cancel();
+    assert_eq!(token.cause(), Some(CancelCause::Requested));
+    assert_eq!(source.cause(), Some(CancelCause::Requested));
+}
+
+#[test]
+fn a_user_cause_is_reported_and_downcast() {
+    let source = CancelSource::new();
+    assert!(source.cancel_with(CancelCause::user(ClientGone)));
+    let cause = source.token().cause().expect("cancelled");
+    assert!(matches!(cause, CancelCause::User(_)));
+    assert!(cause.downcast_ref::<ClientGone>().is_some());
+    assert!(cause.downcast_ref::<std::io::Error>().is_none());
+    assert_eq!(cause.to_string(), "the client closed the connection");
+    let source_err = std::error::Error::source(&cause).expect("the user's error");
+    assert!(source_err.is::<ClientGone>());
+    // Clones share the error; two separately made user causes differ.
+    assert_eq!(cause.clone(), cause);
+    assert_ne!(CancelCause::user(ClientGone), CancelCause::user(ClientGone));
+}
+
+#[test]
+fn causes_display_a_sentence_and_compare_by_kind() {
+    assert_eq!(
+        CancelCause::Requested.to_string(),
+        "cancellation was requested"
+    );
+    assert_eq!(
+        CancelCause::DeadlineExceeded.to_string(),
+        "the deadline passed"
+    );
+    assert_eq!(CancelCause::Shutdown.to_string(), "the pool shut down");
+    assert_eq!(CancelCause::Signal(15).to_string(), "signal 15 arrived");
+    assert_eq!(CancelCause::Signal(2), CancelCause::Signal(2));
+    assert_ne!(CancelCause::Signal(2), CancelCause::Signal(15));
+    assert_ne!(CancelCause::Requested, CancelCause::Shutdown);
+    assert_eq!(format!("{:?}", CancelCause::Signal(2)), "Signal(2)");
+    assert!(format!("{:?}", CancelCause::user("gone")).starts_with("User("));
+}
+
+#[test]
+fn the_first_cancel_wins_and_keeps_its_cause() {
+    let source = CancelSource::new();
+    assert!(source.cancel_with(CancelCause::DeadlineExceeded));
+    assert!(!source.cancel_with(CancelCause::user(ClientGone)));
+    assert!(!source.cancel());
+    assert_eq!(source.cause(), Some(CancelCause::DeadlineExceeded));
+}
+
+#[test]
+fn racing_cancels_with_different_causes_report_the_winners() {
+    for _ in 0..200 {
+        let source = CancelSource::new();
+        let barrier = Arc::new(Barrier::new(4));
+        let causes = [
+            CancelCause::Requested,
+            CancelCause::DeadlineExceeded,
+            CancelCause::Shutdown,
+            CancelCause::Signal(2),
+        ];
+        let threads: Vec<_> = causes
+            .into_iter()
+            .map(|cause| {
+                let source = source.clone();
+                let barrier = Arc::clone(&barrier);
+                thread::spawn(move || {
+                    barrier.wait();
+                    let won = source.cancel_with(cause.clone());
+                    // Every call returns after the request is visible, winner or not.
+                    assert!(source.cause().is_some());
+                    won.then_some(cause)
+                })
+            })
+            .collect();
+        let winners: Vec<CancelCause> = threads
+            .into_iter()
+            .filter_map(|t| t.join().unwrap())
+            .collect();
+        assert_eq!(winners.len(), 1);
+        assert_eq!(source.cause().as_ref(), winners.first());
+    }
+}
+
+#[test]
+fn descendants_report_the_cause_of_the_ancestor_that_was_cancelled() {
+    let root = CancelSource::new();
+    let child = root.child_token();
+    let grandchild = child.child_token();
+    let great = CancelSource::child_of(&grandchild.token());
+    let user = CancelCause::user(ClientGone);
+    assert!(child.cancel_with(user.clone()));
+    for token in [child.token(), grandchild.token(), great.token()] {
+        assert_eq!(token.cause(), Some(user.clone()));
+    }
+    assert_eq!(
+        root.cause(),
+        None,
+        "a child's cancel never touches its parent"
+    );
+    // A node cancelled first by its own request keeps that cause when the root follows.
+    let other = root.child_token();
+    other.cancel_with(CancelCause::Signal(15));
+    root.cancel();
+    assert_eq!(other.cause(), Some(CancelCause::Signal(15)));
+    assert_eq!(
+        child.cause(),
+        Some(user),
+        "the first request wins in the subtree too"
+    );
+    assert_eq!(root.cause(), Some(CancelCause::Requested));
+}
+
+#[test]
+fn a_child_born_cancelled_reports_its_parents_cause() {
+    let parent = CancelSource::new();
+    parent.cancel_with(CancelCause::DeadlineExceeded);
+    let child = CancelSource::child_of(&parent.token());
+    assert!(child.is_cancelled());
+    assert_eq!(child.cause(), Some(CancelCause::DeadlineExceeded));
+    assert!(!child.cancel_with(CancelCause::Requested));
+    assert_eq!(
+        child.child_token().cause(),
+        Some(CancelCause::DeadlineExceeded)
+    );
+}
+
+#[test]
+fn reading_the_cause_of_a_deep_chain_walks_up_to_the_request() {
+    let root = CancelSource::new();
+    let mut chain = vec![root.token()];
+    for _ in 0..10_000 {
+        let next = CancelSource::child_of(chain.last().unwrap()).token();
+        chain.push(next);
+    }
+    root.cancel_with(CancelCause::Shutdown);
+    assert_eq!(chain.last().unwrap().cause(), Some(CancelCause::Shutdown));
+    // Dropped leaf first, as everywhere (no recursion on drop).
+    while chain.pop().is_some() {}
+}
+
+#[test]
+fn pool_shutdown_reports_shutdown_to_running_jobs() {
+    let pool = cancelpool::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let job = pool.submit(move |token| {
+        tx.send(token.clone()).unwrap();
+        token.wait_cancelled(None)?;
+        Ok::<(), Cancelled>(())
+    });
+    let token = rx.recv().unwrap();
+    assert_eq!(pool.token().cause(), None);
+    drop(pool); // = shutdown_now
+    assert_eq!(token.cause(), Some(CancelCause::Shutdown));
+    assert!(job.join().unwrap_err().is_cancelled());
+}
+
+#[test]
+fn a_handle_cancel_and_cancel_all_report_requested() {
+    let pool = cancelpool::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let job = pool.submit(|token| {
+        token.wait_cancelled(None)?;
+        Ok::<(), Cancelled>(())
+    });
+    let token = job.token();
+    job.cancel();
+    assert_eq!(token.cause(), Some(CancelCause::Requested));
+    let _ = job.join();
+    pool.cancel_all();
+    assert_eq!(pool.token().cause(), Some(CancelCause::Requested));
+    pool.shutdown_now();
+    assert_eq!(
+        pool.token().cause(),
+        Some(CancelCause::Requested),
+        "the first request wins over the shutdown's"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// tokio-util's conveniences: child_token, drop guards, equality
+
+#[test]
+fn child_token_is_a_cancellable_child() {
+    let parent = CancelSource::new();
+    let child = parent.token().child_token();
+    let sibling = parent.child_token(); // a source is a token too
+    child.cancel();
+    assert!(child.is_cancelled());
+    assert!(!parent.is_cancelled() && !sibling.is_cancelled());
+    parent.cancel();
+    assert!(sibling.is_cancelled());
+    assert_ne!(child, sibling);
+    assert_ne!(child.token(), parent.token());
+}
+
+#[test]
+fn tokens_and_sources_are_equal_when_they_share_a_node() {
+    use std::collections::HashSet;
+    let a = CancelSource::new();
+    let b = CancelSource::new();
+    assert_eq!(a, a.clone());
+    assert_ne!(a, b);
+    assert_eq!(a.token(), a.token());
+    assert_eq!(a.token(), a.clone().token());
+    assert_ne!(a.token(), b.token());
+    assert_eq!(*a, a.token(), "a source dereferences to its token");
+    assert_eq!(CancelToken::never(), CancelToken::default());
+    assert_ne!(CancelToken::never(), a.token());
+    let set: HashSet<CancelToken> = [a.token(), a.token(), b.token(), CancelToken::never()]
+        .into_iter()
+        .collect();
+    assert_eq!(set.len(), 3);
+    let sources: HashSet<CancelSource> = [a.clone(), a.clone(), b.clone()].into_iter().collect();
+    assert_eq!(sources.len(), 2);
+}
+
+#[test]
+fn a_source_does_what_a_token_does() {
+    let source = CancelSource::new();
+    assert!(source.checkpoint().is_ok());
+    assert_eq!(source.wait_cancelled(Duration::from_millis(1)), Ok(()));
+    source.cancel();
+    assert_eq!(source.checkpoint(), Err(Cancelled));
+    let child = CancelSource::child_of(&source);
+    assert!(child.is_cancelled());
+}
+
+#[test]
+fn a_drop_guard_cancels_on_drop_also_when_unwinding() {
+    let source = CancelSource::new();
+    let token = source.token();
+    let guard = source.clone().drop_guard();
+    assert_eq!(guard.token(), &token);
+    drop(guard);
+    assert_eq!(token.cause(), Some(CancelCause::Requested));
+
+    common::quiet_expected_panics();
+    let source = CancelSource::new();
+    let token = source.token();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let _guard = source.drop_guard();
+        panic!("{}", common::EXPECTED);
+    }));
+    assert!(result.is_err());
+    assert!(token.is_cancelled(), "the guard cancelled while unwinding");
+}
+
+#[test]
+fn a_disarmed_drop_guard_gives_the_source_back_uncancelled() {
+    let source = CancelSource::new();
+    let token = source.token();
+    let back = source.drop_guard().disarm();
+    drop(back);
+    assert!(!token.is_cancelled());
+
+    let source = CancelSource::new();
+    let guard = source.drop_guard_ref();
+    assert_eq!(guard.token(), &source.token());
+    assert_eq!(guard.disarm(), &source);
+    assert!(!source.is_cancelled());
+    drop(source.drop_guard_ref());
+    assert!(source.is_cancelled());
 }

@@ -274,3 +274,23 @@ fn manual_cancel_before_the_deadline_wins_and_the_timer_stays_quiet() {
         Some(())
     });
 }
+
+#[test]
+fn a_deadline_reports_deadline_exceeded_in_every_token_below_it() {
+    let request = CancelSource::with_timeout(Duration::from_millis(1));
+    let job = CancelSource::child_of(&request.token());
+    let piece = CancelSource::child_of(&job.token()).token();
+    assert_eq!(piece.wait_cancelled(GENEROUS), Err(Cancelled));
+    for token in [request.token(), job.token(), piece] {
+        assert_eq!(
+            token.cause(),
+            Some(cancelpool::CancelCause::DeadlineExceeded)
+        );
+    }
+    // A request made before the deadline is due keeps its own cause.
+    let source = CancelSource::new();
+    source.cancel_after(GENEROUS);
+    source.cancel_with(cancelpool::CancelCause::user("stopped by hand"));
+    let cause = source.token().cause().unwrap();
+    assert_eq!(cause.to_string(), "stopped by hand");
+}

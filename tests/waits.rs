@@ -76,7 +76,7 @@ impl Kind {
                     }
                     Err(e) => {
                         assert!(Cancelled::is_cancelled_io(&e), "unexpected error {e}");
-                        assert_eq!(e.kind(), io::ErrorKind::Interrupted);
+                        assert_eq!(e.kind(), io::ErrorKind::Other);
                         Err(Cancelled)
                     }
                 }
@@ -465,7 +465,7 @@ fn wait_fd_woken_by_data_from_another_thread() {
 
 #[test]
 #[cfg_attr(miri, ignore)] // miri has no poll(2)
-fn wait_fd_cancelled_is_an_interrupted_io_error_carrying_cancelled() {
+fn wait_fd_cancelled_is_an_io_error_of_kind_other_carrying_cancelled() {
     let (mut a, b) = UnixStream::pair().unwrap();
     let source = CancelSource::new();
     source.cancel();
@@ -474,7 +474,8 @@ fn wait_fd_cancelled_is_an_interrupted_io_error_carrying_cancelled() {
         .token()
         .wait_fd(&b, Interest::Readable, LONG)
         .unwrap_err();
-    assert_eq!(err.kind(), io::ErrorKind::Interrupted);
+    // Not `Interrupted`, which std's read_exact/write_all/io::copy would retry forever.
+    assert_eq!(err.kind(), io::ErrorKind::Other);
     assert!(Cancelled::is_cancelled_io(&err));
     assert_eq!(
         err.get_ref().and_then(|e| e.downcast_ref::<Cancelled>()),
@@ -595,5 +596,162 @@ fn cancel_under_the_mutex_racing_entry_into_wait_while_is_never_missed() {
             .recv_timeout(WATCHDOG)
             .unwrap_or_else(|_| panic!("round {round}: the waiter hung"));
         assert_eq!(r, Err(Cancelled), "round {round}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// wait_fd under std's I/O helpers, and the fd's mode
+
+/// A pipe whose read end `wait_fd`s before each read: the reader a user builds on the
+/// token. Its reads are counted; past `MAX_READS` it fails with an error of its own, so
+/// that a cancellation retried by std (the bug this guards against) ends the test with a
+/// clear message instead of spinning.
+struct PipeReader {
+    file: std::fs::File,
+    token: CancelToken,
+    reads: usize,
+    /// Told the byte count of every successful read.
+    progress: mpsc::Sender<usize>,
+}
+
+const MAX_READS: usize = 1000;
+
+impl io::Read for PipeReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reads += 1;
+        if self.reads > MAX_READS {
+            return Err(io::Error::other(
+                "read() called again and again: a retry loop",
+            ));
+        }
+        self.token.wait_fd(&self.file, Interest::Readable, LONG)?;
+        let n = self.file.read(buf)?;
+        let _ = self.progress.send(n);
+        Ok(n)
+    }
+}
+
+/// A pipe: (read end, write end), blocking, close-on-exec.
+fn pipe() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: `fds` has room for the two descriptors `pipe` writes.
+    let rc = unsafe { libc::pipe(fds.as_mut_ptr()) };
+    assert_eq!(rc, 0, "pipe: {}", io::Error::last_os_error());
+    // SAFETY: both are fresh descriptors that nothing else owns.
+    unsafe {
+        (
+            std::fs::File::from_raw_fd(fds[0]),
+            std::fs::File::from_raw_fd(fds[1]),
+        )
+    }
+}
+
+/// Runs `consume` (e.g. `read_exact`) on a `PipeReader` on another thread; writes 3 bytes
+/// (fewer than it wants), waits until the reader has read them (so that it is back in
+/// `wait_fd` for the rest, or about to be), cancels, and returns what `consume` returned
+/// and how many reads it made.
+fn cancel_mid_read(
+    consume: impl FnOnce(&mut PipeReader) -> io::Result<()> + Send + 'static,
+) -> (io::Result<()>, usize) {
+    let (read_end, mut write_end) = pipe();
+    let source = CancelSource::new();
+    let (progress_tx, progress_rx) = mpsc::channel();
+    let mut reader = PipeReader {
+        file: read_end,
+        token: source.token(),
+        reads: 0,
+        progress: progress_tx,
+    };
+    let consumer = thread::spawn(move || {
+        let result = consume(&mut reader);
+        (result, reader.reads)
+    });
+    write_end.write_all(b"abc").unwrap();
+    // The rendezvous: the reader reports the 3 bytes it read.
+    let mut got = 0;
+    while got < 3 {
+        got += progress_rx
+            .recv_timeout(WATCHDOG)
+            .expect("the reader reads the bytes");
+    }
+    assert!(source.cancel());
+    let out = common::within(WATCHDOG, "read after cancel", move || {
+        consumer.join().unwrap()
+    });
+    drop(write_end);
+    out
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // miri has no poll(2)
+fn read_exact_over_a_cancellable_pipe_reader_returns_after_cancel() {
+    use std::io::Read;
+    let (result, reads) = cancel_mid_read(|reader| reader.read_exact(&mut [0u8; 8]));
+    let err = result.unwrap_err();
+    assert!(
+        Cancelled::is_cancelled_io(&err),
+        "not a cancellation: {err}"
+    );
+    assert_eq!(err.kind(), io::ErrorKind::Other);
+    // One read got the 3 bytes; the next one's wait_fd was cancelled, and read_exact
+    // returned that error instead of calling read() again.
+    assert_eq!(reads, 2, "read_exact retried the cancellation");
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // miri has no poll(2)
+fn io_copy_from_a_cancellable_pipe_reader_returns_after_cancel() {
+    let (result, reads) = cancel_mid_read(|reader| io::copy(reader, &mut io::sink()).map(drop));
+    let err = result.unwrap_err();
+    assert!(
+        Cancelled::is_cancelled_io(&err),
+        "not a cancellation: {err}"
+    );
+    assert_eq!(reads, 2, "io::copy retried the cancellation");
+}
+
+/// The file status flags of `fd` (`O_NONBLOCK` among them).
+fn status_flags(fd: &impl std::os::fd::AsRawFd) -> libc::c_int {
+    // SAFETY: F_GETFL on a descriptor the caller keeps open.
+    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) };
+    assert!(flags >= 0, "fcntl: {}", io::Error::last_os_error());
+    flags
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // miri has no poll(2)
+fn wait_fd_works_on_blocking_and_non_blocking_fds_and_leaves_the_mode_alone() {
+    for nonblocking in [false, true] {
+        let (mut a, b) = UnixStream::pair().unwrap();
+        b.set_nonblocking(nonblocking).unwrap();
+        let flags = status_flags(&b);
+        assert_eq!(flags & libc::O_NONBLOCK != 0, nonblocking);
+        let source = CancelSource::new();
+        let token = source.token();
+        // Readiness.
+        a.write_all(b"x").unwrap();
+        assert!(
+            token
+                .wait_fd(&b, Interest::Readable, LONG)
+                .unwrap()
+                .is_readable()
+        );
+        assert_eq!(status_flags(&b), flags, "wait_fd changed the fd's mode");
+        let mut byte = [0u8; 1];
+        assert_eq!(io::Read::read(&mut &b, &mut byte).unwrap(), 1);
+        // Cancellation of a wait that nothing else ends.
+        let barrier = Arc::new(Barrier::new(2));
+        let bw = Arc::clone(&barrier);
+        let waiter = thread::spawn(move || {
+            bw.wait();
+            let r = token.wait_fd(&b, Interest::Readable, LONG);
+            (r, b)
+        });
+        barrier.wait();
+        source.cancel();
+        let (r, b) = common::within(WATCHDOG, "wait_fd", move || waiter.join().unwrap());
+        assert!(Cancelled::is_cancelled_io(&r.unwrap_err()));
+        assert_eq!(status_flags(&b), flags, "wait_fd changed the fd's mode");
     }
 }

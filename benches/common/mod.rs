@@ -187,6 +187,15 @@ pub(crate) enum Scenario {
     Park,
     /// `poll` on a UnixStream ended by writing one byte.
     Poll,
+    /// `token.wait_cancelled(None)` ended by `cancel()`.
+    TokenWaitCancelled,
+    /// `futures::executor::block_on(token.cancelled())` ended by `cancel()`.
+    TokenAwaitBlockOn,
+    /// `token.cancelled().await` on a tokio current-thread runtime (IO and time drivers
+    /// on, so it parks in `epoll_wait`), ended by `cancel()`.
+    TokenAwaitTokio,
+    /// `block_on(tokio_util CancellationToken::cancelled())` ended by its `cancel()`.
+    TokioUtilAwaitBlockOn,
 }
 
 impl Scenario {
@@ -199,6 +208,14 @@ impl Scenario {
         Scenario::Poll,
     ];
 
+    /// Awaiting a token, beside the blocking wait and tokio-util (compare's `await`).
+    pub(crate) const AWAIT: [Scenario; 4] = [
+        Scenario::TokenWaitCancelled,
+        Scenario::TokenAwaitBlockOn,
+        Scenario::TokenAwaitTokio,
+        Scenario::TokioUtilAwaitBlockOn,
+    ];
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Scenario::TokenSleep => "token.sleep",
@@ -207,6 +224,10 @@ impl Scenario {
             Scenario::Condvar => "Condvar notify",
             Scenario::Park => "park/unpark",
             Scenario::Poll => "write + poll",
+            Scenario::TokenWaitCancelled => "token.wait_cancelled",
+            Scenario::TokenAwaitBlockOn => "token.cancelled().await (block_on)",
+            Scenario::TokenAwaitTokio => "token.cancelled().await (tokio current-thread)",
+            Scenario::TokioUtilAwaitBlockOn => "tokio-util cancelled().await (block_on)",
         }
     }
 
@@ -239,6 +260,12 @@ impl Scenario {
                 let (a, b) = UnixStream::pair().expect("socketpair");
                 Arc::new(PollWake { a, b })
             }
+            Scenario::TokenWaitCancelled => Arc::new(TokenWaitCancelled(Fresh::new())),
+            Scenario::TokenAwaitBlockOn => Arc::new(TokenAwaitBlockOn(Fresh::new())),
+            Scenario::TokenAwaitTokio => Arc::new(TokenAwaitTokio(Fresh::new())),
+            Scenario::TokioUtilAwaitBlockOn => Arc::new(TokioUtilAwaitBlockOn(
+                tokio_util::sync::CancellationToken::new(),
+            )),
         }
     }
 }
@@ -368,5 +395,62 @@ impl Blocker for PollWake {
     }
     fn wake(&self) {
         (&self.a).write_all(b"x").expect("write to socketpair");
+    }
+}
+
+struct TokenWaitCancelled(Fresh);
+
+impl Blocker for TokenWaitCancelled {
+    fn block(&self) {
+        assert_eq!(self.0.token.wait_cancelled(None), Err(Cancelled));
+    }
+    fn wake(&self) {
+        self.0.source.cancel();
+    }
+}
+
+struct TokenAwaitBlockOn(Fresh);
+
+impl Blocker for TokenAwaitBlockOn {
+    fn block(&self) {
+        futures::executor::block_on(self.0.token.cancelled());
+        assert!(self.0.token.is_cancelled());
+    }
+    fn wake(&self) {
+        self.0.source.cancel();
+    }
+}
+
+/// One current-thread runtime for every round (its `block_on` runs on the waiter thread).
+fn tokio_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime")
+    })
+}
+
+struct TokenAwaitTokio(Fresh);
+
+impl Blocker for TokenAwaitTokio {
+    fn block(&self) {
+        tokio_runtime().block_on(self.0.token.cancelled());
+        assert!(self.0.token.is_cancelled());
+    }
+    fn wake(&self) {
+        self.0.source.cancel();
+    }
+}
+
+struct TokioUtilAwaitBlockOn(tokio_util::sync::CancellationToken);
+
+impl Blocker for TokioUtilAwaitBlockOn {
+    fn block(&self) {
+        futures::executor::block_on(self.0.cancelled());
+    }
+    fn wake(&self) {
+        self.0.cancel();
     }
 }

@@ -28,6 +28,8 @@
 mod common;
 
 mod alloc;
+#[cfg(target_os = "linux")]
+mod awaits;
 mod cancel_checks;
 mod fork_join;
 mod harness;
@@ -60,6 +62,8 @@ const SECTIONS: &[(&str, Section)] = &[
     ("guard", cancel_checks::guard_rows),
     #[cfg(target_os = "linux")]
     ("wake", waits::wake_rows),
+    #[cfg(target_os = "linux")]
+    ("await", awaits::await_rows),
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     ("stop-thread", stop_thread::stop_thread_rows),
     ("join", fork_join::join_rows),

@@ -30,6 +30,7 @@ mod imp {
     use std::io;
     use std::time::Instant;
 
+    use crate::cancel::cause::CancelCause;
     use crate::cancel::node::{Hook, NodeRef};
     use crate::cancel::timer::{self, TimerKey};
 
@@ -69,13 +70,13 @@ mod imp {
         }
     }
 
-    /// The task of a deadline (invariant 2).
+    /// The task of a deadline (invariant 2); the cause is `DeadlineExceeded`.
     fn fire(node: NodeRef, key: TimerKey) {
         if let Some(deadline) = node.lock().hook::<Deadline>() {
             if deadline.0 == Some(key) {
                 deadline.0 = None;
             }
         }
-        node.cancel();
+        node.cancel_with(CancelCause::DeadlineExceeded);
     }
 }

@@ -13,6 +13,11 @@
 //!
 //! Making the waker can fail with EMFILE/ENFILE/ENOMEM; the error is returned as an
 //! `io::Error` and nothing is left half made.
+//!
+//! The user's fd is only polled: it is never read, written, or switched between blocking
+//! and non-blocking mode, so either mode works (`tests/waits.rs` checks both, and that
+//! the mode is left as it was). What the mode changes is the caller's next `read` or
+//! `write`: see the method's docs.
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -181,14 +186,29 @@ impl Hook for FdWaker {
 
 impl CancelToken {
     /// Waits until `fd` is ready for `interest`, the token is cancelled, or `timeout`
-    /// passes (`None`: no limit) — a cancellable `poll` (C8, unix only).
+    /// passes (`None`: no limit) — a cancellable `poll` (unix only).
     ///
-    /// Returns the readiness found (all false on timeout), or an `io::Error` of kind
-    /// `Interrupted` carrying [`Cancelled`] when a request is pending and cancellation
-    /// is enabled (test with [`Cancelled::is_cancelled_io`]). Resource failures
-    /// (EMFILE when the waker cannot be made, ENOMEM from `poll`) come back as the
-    /// corresponding `io::Error`; nothing aborts. `fd` is anything that lends an fd
-    /// (`&TcpStream`, `&File`, `BorrowedFd`, …); it stays open for the whole call.
+    /// Returns the readiness found (all false on timeout), or the `io::Error` made from
+    /// [`Cancelled`] (kind `Other`; test with [`Cancelled::is_cancelled_io`]) when a
+    /// request is pending and cancellation is enabled. The error is not `Interrupted`, so
+    /// a `Read` built on this method stops `read_exact`, `io::copy` and the like instead
+    /// of being retried by them. Resource failures (EMFILE when the waker cannot be made,
+    /// ENOMEM from `poll`) come back as the corresponding `io::Error`; nothing aborts.
+    /// `fd` is anything that lends an fd (`&TcpStream`, `&File`, `BorrowedFd`, …); it
+    /// stays open for the whole call.
+    ///
+    /// # Blocking or non-blocking fd?
+    ///
+    /// Either: this method only polls `fd` and leaves its mode alone. The mode matters
+    /// for the `read` or `write` you do next, which is not a cancellation point:
+    ///
+    /// - **Non-blocking** (recommended): the call never blocks. If the readiness is gone
+    ///   by then (another reader took the data, a UDP datagram failed its checksum, a
+    ///   write is larger than the free buffer), it fails with `WouldBlock`, and you wait
+    ///   again.
+    /// - **Blocking**: fine when this thread is the fd's only reader and reads at most
+    ///   what is there (`read` returns what is available). In the cases above the call
+    ///   blocks, and a cancel cannot reach it until it returns.
     ///
     /// # Example
     ///
@@ -203,6 +223,43 @@ impl CancelToken {
     /// source.cancel();
     /// let err = reader.join().unwrap().unwrap_err();
     /// assert!(Cancelled::is_cancelled_io(&err));
+    /// assert_ne!(err.kind(), std::io::ErrorKind::Interrupted);
+    /// ```
+    ///
+    /// A cancellable reader, which `read_exact` and `io::copy` can use:
+    ///
+    /// ```
+    /// use cancelpool::{CancelSource, CancelToken, Cancelled, Interest};
+    /// use std::io::{self, Read, Write};
+    /// use std::os::unix::net::UnixStream;
+    ///
+    /// struct CancellableReader {
+    ///     stream: UnixStream, // non-blocking
+    ///     token: CancelToken,
+    /// }
+    ///
+    /// impl Read for CancellableReader {
+    ///     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    ///         loop {
+    ///             match self.stream.read(buf) {
+    ///                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+    ///                     self.token.wait_fd(&self.stream, Interest::Readable, None)?;
+    ///                 }
+    ///                 other => return other,
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let (mut writer, stream) = UnixStream::pair()?;
+    /// stream.set_nonblocking(true)?;
+    /// let source = CancelSource::new();
+    /// let mut reader = CancellableReader { stream, token: source.token() };
+    /// writer.write_all(b"he")?; // 2 of the 4 bytes `read_exact` wants
+    /// source.cancel();
+    /// let err = reader.read_exact(&mut [0u8; 4]).unwrap_err();
+    /// assert!(Cancelled::is_cancelled_io(&err));
+    /// # Ok::<(), io::Error>(())
     /// ```
     pub fn wait_fd(
         &self,

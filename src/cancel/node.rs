@@ -17,10 +17,14 @@
 //!
 //! # Invariants
 //!
-//! 1. `Inner::claimed` goes `false → true` once, under `inner`; the `cancel` call that
-//!    flips it is the one that returns `true` (C1). After it, no child and no callback
-//!    is added to this node: `child_of` and `on_cancel` test `claimed` under the same
-//!    lock, and a claimed parent gives a child that is born cancelled (C2, loom L5).
+//! 1. `Inner::claimed` goes `None → Some(claim)` once, under `inner`; the `cancel` call
+//!    that sets it is the one that returns `true` (C1), and its cause is the one the node
+//!    reports (the first request wins; `claim` never changes again). After it, no child
+//!    and no callback is added to this node: `child_of` and `on_cancel` test `claimed`
+//!    under the same lock, and a claimed parent gives a child that is born cancelled
+//!    (C2, loom L5). A node claimed through an ancestor (phase 1, or born cancelled)
+//!    keeps `Claim::Parent`: its cause is read from its parent, whose own claim was set
+//!    before it (see `cause`).
 //! 2. `cancelled` goes `false → true` once, after `claimed`, and only after every
 //!    descendant that existed at the claim has its own `cancelled` set (post-order).
 //!    So an observer that sees a node cancelled sees its whole subtree cancelled: the
@@ -43,6 +47,13 @@
 //!    names it), or finished/removed. `CancelCallback::drop` removes a registered one
 //!    (it then never runs), waits on `cond` for a running one unless the running thread
 //!    is the dropping thread, and returns at once otherwise (C7, loom L4).
+//! 7. A waker (an awaited `cancelled()` future) is added to `wakers` only under `inner`,
+//!    after checking `cancelled` there and finding it false. Phase 2 takes the whole
+//!    `wakers` slab under `inner` after storing `cancelled`, and wakes each one after
+//!    releasing the lock (a waker may run executor code). So a poll either sees the flag
+//!    or has its waker taken by phase 2: no lost wake-up (loom: `futures.rs`). No waker
+//!    is added after phase 2 took them (the flag is set by then), so the keys of the
+//!    slab that phase 2 took and emptied are never reused.
 //!
 //! # Lock order
 //!
@@ -53,8 +64,12 @@
 
 use std::any::Any;
 use std::convert::Infallible;
+use std::error::Error;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
+use std::task::{Poll, Waker};
+
+use super::cause::{CancelCause, Claim};
 
 use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sync::{Condvar, Mutex, MutexGuard};
@@ -116,8 +131,9 @@ pub(crate) struct Node {
 /// scope's) never get children, callbacks or hooks, so those live in a box made on
 /// first use.
 pub(crate) struct Inner {
-    /// Invariant 1.
-    claimed: bool,
+    /// Invariant 1: `None` while open; then why the node was claimed. `Option<Claim>`
+    /// is one word, as the `bool` it replaced was with its padding.
+    claimed: Option<Claim>,
     extras: Option<Box<Extras>>,
 }
 
@@ -130,6 +146,10 @@ struct Extras {
     running: Option<(Key, crate::sync::thread::ThreadId)>,
     /// What the layers above attached, one per type.
     hooks: Vec<Box<dyn AnyHook>>,
+    /// The wakers of pending `cancelled()` futures (invariant 7).
+    wakers: Slab<Waker>,
+    /// The user's error when `claimed` is `Some(Claim::User)`.
+    user_cause: Option<std::sync::Arc<dyn Error + Send + Sync + 'static>>,
 }
 
 impl Inner {
@@ -216,17 +236,19 @@ impl NodeRef {
         payload: P,
     ) -> NodeRef {
         let Some(parent) = parent else {
-            return NodeRef::allocate(None, false, payload);
+            return NodeRef::allocate(None, None, payload);
         };
         let mut guard = parent.inner.lock();
-        if guard.claimed {
-            // Invariant 1: a child of a cancelled (or cancelling) parent is born cancelled.
+        if guard.claimed.is_some() {
+            // Invariant 1: a child of a cancelled (or cancelling) parent is born cancelled,
+            // with its parent's cause.
             drop(guard);
-            return NodeRef::allocate(Some((parent.clone(), None)), true, payload);
+            let parent = Some((parent.clone(), None));
+            return NodeRef::allocate(parent, Some(Claim::Parent), payload);
         }
         let children = &mut guard.extras().children;
         let key = children.vacant_key();
-        let child = NodeRef::allocate(Some((parent.clone(), Some(key))), false, payload);
+        let child = NodeRef::allocate(Some((parent.clone(), Some(key))), None, payload);
         let inserted = guard.extras().children.insert(NodePtr(child.ptr));
         debug_assert_eq!(inserted, key);
         child
@@ -234,14 +256,14 @@ impl NodeRef {
 
     fn allocate<P: Send + Sync + 'static>(
         parent: Option<(NodeRef, Option<Key>)>,
-        born_cancelled: bool,
+        born_cancelled: Option<Claim>,
         payload: P,
     ) -> NodeRef {
         let boxed = Box::new(NodeBox {
             header: Node {
                 refs: AtomicUsize::new(1),
                 sources: AtomicUsize::new(0),
-                cancelled: AtomicBool::new(born_cancelled),
+                cancelled: AtomicBool::new(born_cancelled.is_some()),
                 drop_box: drop_box::<P>,
                 parent,
                 inner: Mutex::new(Inner {
@@ -409,7 +431,7 @@ unsafe fn release_slow(mut ptr: NonNull<Node>) {
         if let Some((parent, Some(key))) = &parent {
             // Invariant 5: unlink under the parent's lock before the memory is freed.
             let mut inner = parent.inner.lock();
-            if !inner.claimed {
+            if inner.claimed.is_none() {
                 if let Some(extras) = inner.extras.as_mut() {
                     extras.children.remove(*key);
                 }
@@ -469,12 +491,20 @@ impl Node {
         self.sources.fetch_sub(1, Ordering::AcqRel) == 1
     }
 
-    /// Requests cancellation of this node and its subtree. True for the winning call.
+    /// Requests cancellation of this node and its subtree, with cause
+    /// [`CancelCause::Requested`]. True for the winning call.
+    pub(crate) fn cancel(&self) -> bool {
+        self.cancel_with(CancelCause::Requested)
+    }
+
+    /// Requests cancellation of this node and its subtree, for `cause`. True for the
+    /// winning call, whose cause the node keeps (invariant 1).
     ///
     /// Every call, winner or not, returns only once the whole subtree reports
     /// `is_cancelled()` (invariant 2).
-    pub(crate) fn cancel(&self) -> bool {
-        let Some(children) = self.claim() else {
+    pub(crate) fn cancel_with(&self, cause: CancelCause) -> bool {
+        let (claim, user) = cause.into_claim();
+        let Some(children) = self.claim(claim, user) else {
             // Claimed by a racing `cancel` (of this node or an ancestor): its flag follows
             // without user code in between (invariant 3). Wait for it, so that a losing
             // caller too finds the request made when `cancel()` returns (loom:
@@ -492,7 +522,7 @@ impl Node {
                 done.push(node);
                 continue;
             }
-            match node.claim() {
+            match node.claim(Claim::Parent, None) {
                 Some(grandchildren) => {
                     stack.push((node, true));
                     stack.extend(grandchildren.into_iter().map(|c| (c, false)));
@@ -530,12 +560,20 @@ impl Node {
     }
 
     /// Sets `claimed` and takes the children (invariant 1); `None` if already claimed.
-    fn claim(&self) -> Option<Vec<NodeRef>> {
+    /// `user` is the error of a [`Claim::User`].
+    fn claim(
+        &self,
+        claim: Claim,
+        user: Option<std::sync::Arc<dyn Error + Send + Sync + 'static>>,
+    ) -> Option<Vec<NodeRef>> {
         let mut inner = self.inner.lock();
-        if inner.claimed {
+        if inner.claimed.is_some() {
             return None;
         }
-        inner.claimed = true;
+        inner.claimed = Some(claim);
+        if user.is_some() {
+            inner.extras().user_cause = user;
+        }
         let Some(extras) = inner.extras.as_mut() else {
             return Some(Vec::new());
         };
@@ -548,15 +586,31 @@ impl Node {
         Some(children)
     }
 
-    /// Phase 2 for one node: wake its waiters, tell its hooks, run its callbacks.
+    /// Phase 2 for one node: wake its waiters, tell its hooks, wake its futures, run its
+    /// callbacks.
     fn finish(&self) {
         let mut inner = self.inner.lock();
         // Invariant 4: notify under the lock, after the flag store; then the hooks.
         self.cond.notify_all();
+        let mut wakers = None;
         if let Some(extras) = inner.extras.as_mut() {
             for hook in &mut extras.hooks {
                 hook.cancelled();
             }
+            // Invariant 7: take the wakers under the lock, after the flag store.
+            if !extras.wakers.is_empty() {
+                wakers = Some(std::mem::take(&mut extras.wakers));
+            }
+        }
+        if let Some(mut wakers) = wakers {
+            // Woken outside the lock: a waker runs the executor's code, which may poll the
+            // future (and so lock this node) at once.
+            drop(inner);
+            for waker in wakers.drain() {
+                // A panicking waker must not stop the others, as for callbacks.
+                let _ = unwind::halt_unwinding(|| waker.wake());
+            }
+            inner = self.inner.lock();
         }
         let me = crate::sync::thread::current().id();
         while let Some((key, callback)) = inner.extras.as_mut().and_then(|e| e.callbacks.pop()) {
@@ -574,7 +628,7 @@ impl Node {
     /// Registers `callback`, or returns it if the node is already claimed (invariant 1).
     pub(crate) fn register(&self, callback: Callback) -> Result<Key, Callback> {
         let mut inner = self.inner.lock();
-        if inner.claimed {
+        if inner.claimed.is_some() {
             return Err(callback);
         }
         Ok(inner.extras().callbacks.insert(callback))
@@ -593,6 +647,72 @@ impl Node {
             .lock()
             .extras_ref()
             .is_some_and(|e| e.callbacks.contains(key))
+    }
+
+    /// Polls for the request on behalf of a `cancelled()` future: `Ready` if the node is
+    /// cancelled; otherwise registers `waker` under `*key` (or updates the waker already
+    /// registered there) so that phase 2 wakes it (invariant 7).
+    pub(crate) fn poll_cancelled(&self, key: &mut Option<Key>, waker: &Waker) -> Poll<()> {
+        if self.is_cancelled() {
+            return Poll::Ready(());
+        }
+        let mut inner = self.inner.lock();
+        // Invariant 7: the flag is checked under the lock phase 2 takes the wakers under.
+        if self.is_cancelled() {
+            drop(inner);
+            self.forget_waker(key);
+            return Poll::Ready(());
+        }
+        let wakers = &mut inner.extras().wakers;
+        let mut replaced = None;
+        match key.and_then(|k| wakers.get_mut(k)) {
+            Some(registered) => {
+                if !registered.will_wake(waker) {
+                    replaced = Some(std::mem::replace(registered, waker.clone()));
+                }
+            }
+            None => *key = Some(wakers.insert(waker.clone())),
+        }
+        drop(inner);
+        // Dropped outside the lock: a waker's drop runs the executor's code.
+        drop(replaced);
+        Poll::Pending
+    }
+
+    /// Removes the waker registered under `*key`, if any (a future that completed or was
+    /// dropped). After phase 2 took the wakers, the key matches nothing (invariant 7).
+    pub(crate) fn forget_waker(&self, key: &mut Option<Key>) {
+        let Some(k) = key.take() else { return };
+        let waker = self
+            .inner
+            .lock()
+            .extras
+            .as_mut()
+            .and_then(|e| e.wakers.remove(k));
+        // Dropped outside the lock: a waker's drop runs the executor's code.
+        drop(waker);
+    }
+
+    /// Why this node was cancelled; `None` if it is not. Walks up through the nodes
+    /// cancelled by an ancestor (`Claim::Parent`, invariant 1), one lock at a time.
+    pub(crate) fn cause(&self) -> Option<CancelCause> {
+        if !self.is_cancelled() {
+            return None;
+        }
+        let mut node = self;
+        loop {
+            let inner = node.inner.lock();
+            // Invariant 1: a cancelled node is claimed, and a `Parent` claim has a parent
+            // whose claim was set first.
+            let claim = inner.claimed?;
+            if claim != Claim::Parent {
+                let user = inner.extras_ref().and_then(|e| e.user_cause.as_ref());
+                return claim.to_cause(user);
+            }
+            drop(inner);
+            let (parent, _) = node.parent.as_ref()?;
+            node = &**parent;
+        }
     }
 
     /// Unregisters `key`; if its callback is running on another thread, waits for it to

@@ -152,7 +152,7 @@ pub fn cancel_enabled() -> bool {
     current().disabled == 0
 }
 
-/// The token of the job running on this thread (C6).
+/// The token of the job running on this thread.
 ///
 /// Inside a pool job (a `join` half, a scope job, a submitted job, a parallel-iterator
 /// piece) it is that job's token; outside any job it is a token that is never cancelled.
@@ -174,7 +174,7 @@ pub fn current_token() -> CancelToken {
     }
 }
 
-/// The explicit cancellation point for closures that take no token (C3, C6):
+/// The explicit cancellation point for closures that take no token:
 /// `Err(Cancelled)` iff the current job's token has a pending request and cancellation
 /// is enabled. Like `pthread_testcancel`, but the job leaves by `?` and ordinary drops.
 ///

@@ -1,8 +1,14 @@
 //! The public handles: [`CancelSource`] requests, [`CancelToken`] observes,
 //! [`CancelCallback`] runs code on cancel. The shared state lives in [`super::node`].
+//!
+//! A source holds a token (whose node is always present) and dereferences to it, so
+//! a source can do all that a token does: tokio-util's `CancellationToken`, which is
+//! both, maps onto `CancelSource`.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
+use super::cause::CancelCause;
 use super::node::NodeRef;
 use super::state::{self, DisableGuard};
 use crate::util::slab::Key;
@@ -39,35 +45,63 @@ impl fmt::Display for Cancelled {
 impl std::error::Error for Cancelled {}
 
 impl From<Cancelled> for std::io::Error {
-    /// A cancellation as an I/O error of kind `Interrupted` carrying [`Cancelled`]; the
-    /// form [`CancelToken::wait_fd`] returns.
-    fn from(c: Cancelled) -> Self {
-        std::io::Error::new(std::io::ErrorKind::Interrupted, c)
-    }
-}
-
-impl Cancelled {
-    /// True if `err` is a cancellation made by `From<Cancelled> for io::Error` (as
-    /// returned by [`CancelToken::wait_fd`]), not an interrupted system call.
+    /// A cancellation as an I/O error of kind [`Other`](std::io::ErrorKind::Other)
+    /// carrying [`Cancelled`]: the form [`CancelToken::wait_fd`] returns, and what `?`
+    /// makes of a `checkpoint()` in a function returning `io::Result`.
+    ///
+    /// Not `Interrupted`: std's `read_exact`, `write_all` and `io::copy` retry an
+    /// `Interrupted` error, so a reader built on `wait_fd` would spin forever after a
+    /// cancel. `Other` is never retried, and says nothing false (unlike `TimedOut`, which
+    /// only a deadline would justify). Test for a cancellation with
+    /// [`Cancelled::is_cancelled_io`], not with the kind.
     ///
     /// # Example
     ///
     /// ```
     /// use cancelpool::Cancelled;
-    /// let err: std::io::Error = Cancelled.into();
+    /// use std::io;
+    ///
+    /// let err = io::Error::from(Cancelled);
+    /// assert_eq!(err.kind(), io::ErrorKind::Other);
     /// assert!(Cancelled::is_cancelled_io(&err));
-    /// assert!(!Cancelled::is_cancelled_io(&std::io::Error::from(std::io::ErrorKind::Interrupted)));
+    /// assert_eq!(err.to_string(), "the job was cancelled");
+    /// ```
+    fn from(c: Cancelled) -> Self {
+        std::io::Error::other(c)
+    }
+}
+
+impl Cancelled {
+    /// True if `err` is a cancellation made by `From<Cancelled> for io::Error` (as
+    /// returned by [`CancelToken::wait_fd`]), not an interrupted system call or another
+    /// error of kind `Other`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::Cancelled;
+    /// use std::io;
+    ///
+    /// let err: io::Error = Cancelled.into();
+    /// assert!(Cancelled::is_cancelled_io(&err));
+    /// assert!(!Cancelled::is_cancelled_io(&io::Error::from(io::ErrorKind::Interrupted)));
+    /// assert!(!Cancelled::is_cancelled_io(&io::Error::other("disk on fire")));
     /// ```
     pub fn is_cancelled_io(err: &std::io::Error) -> bool {
         err.get_ref().is_some_and(|inner| inner.is::<Cancelled>())
     }
 }
 
-/// Requests cancellation: the writing side of a token (C1).
+/// Requests cancellation: the writing side of a token.
 ///
 /// Cheap to clone (one reference count); all clones request the same cancellation.
-/// Dropping a source does not cancel (a pool's `JobHandle` gives RAII
-/// cancellation of jobs); dropping the last source removes its deadline, if any (C10).
+/// Dropping a source does not cancel (a pool's `JobHandle` gives RAII cancellation of
+/// jobs, and [`drop_guard`](Self::drop_guard) gives it for a source); dropping the last
+/// source removes its deadline, if any.
+///
+/// A source dereferences to its [`CancelToken`], so it can also observe and wait:
+/// `source.checkpoint()`, `source.cancelled().await`, `source.cause()`. Two sources (or
+/// two tokens) are equal if they request (observe) the same cancellation.
 ///
 /// # Example
 ///
@@ -82,7 +116,8 @@ impl Cancelled {
 /// assert!(token.is_cancelled() && source.is_cancelled());
 /// ```
 pub struct CancelSource {
-    node: NodeRef,
+    /// Its node is always `Some`.
+    token: CancelToken,
 }
 
 impl CancelSource {
@@ -98,7 +133,7 @@ impl CancelSource {
         CancelSource::from_node(NodeRef::new(None))
     }
 
-    /// A source whose token is a child of `parent` (C2): cancelling `parent` (or any of
+    /// A source whose token is a child of `parent`: cancelling `parent` (or any of
     /// its ancestors) cancels this one and its descendants; cancelling this one never
     /// touches `parent` or its other children. A child of an already cancelled parent is
     /// born cancelled.
@@ -123,7 +158,17 @@ impl CancelSource {
 
     pub(crate) fn from_node(node: NodeRef) -> CancelSource {
         node.add_source();
-        CancelSource { node }
+        CancelSource {
+            token: CancelToken::from_node(node),
+        }
+    }
+
+    /// The node; a source always has one.
+    fn node(&self) -> &NodeRef {
+        match &self.token.node {
+            Some(node) => node,
+            None => unreachable!("a CancelSource is made from a node"),
+        }
     }
 
     /// A token observing this source.
@@ -137,16 +182,16 @@ impl CancelSource {
     /// assert!(token.is_cancelled());
     /// ```
     pub fn token(&self) -> CancelToken {
-        CancelToken {
-            node: Some(self.node.clone()),
-        }
+        self.token.clone()
     }
 
-    /// Requests cancellation of this source's token and all its descendants.
+    /// Requests cancellation of this source's token and all its descendants, with the
+    /// cause [`CancelCause::Requested`].
     ///
     /// Returns `true` only for the call that made the request. Before it returns, every
-    /// descendant reports `is_cancelled()`, blocked waits on them have been woken and
-    /// their `on_cancel` callbacks have run on this thread (C7).
+    /// descendant reports `is_cancelled()`, blocked waits on them have been woken, their
+    /// `cancelled()` futures have been woken and their `on_cancel` callbacks have run on
+    /// this thread.
     ///
     /// # Example
     ///
@@ -154,9 +199,31 @@ impl CancelSource {
     /// let source = cancelpool::CancelSource::new();
     /// assert!(source.cancel());
     /// assert!(!source.clone().cancel());
+    /// assert_eq!(source.cause(), Some(cancelpool::CancelCause::Requested));
     /// ```
     pub fn cancel(&self) -> bool {
-        self.node.cancel()
+        self.node().cancel()
+    }
+
+    /// Requests cancellation as [`cancel`](Self::cancel) does, for `cause`: the token and
+    /// its descendants report it from [`CancelToken::cause`].
+    ///
+    /// The first request wins: if the source was already cancelled (by any call, an
+    /// ancestor or a deadline), this returns `false` and the cause stays the first one.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::{CancelCause, CancelSource};
+    ///
+    /// let source = CancelSource::new();
+    /// assert!(source.cancel_with(CancelCause::user("the client went away")));
+    /// assert!(!source.cancel_with(CancelCause::DeadlineExceeded), "too late");
+    /// let cause = source.token().cause().unwrap();
+    /// assert_eq!(cause.to_string(), "the client went away");
+    /// ```
+    pub fn cancel_with(&self, cause: CancelCause) -> bool {
+        self.node().cancel_with(cause)
     }
 
     /// Whether a request has been made (by this source, an ancestor or a deadline).
@@ -169,11 +236,11 @@ impl CancelSource {
     /// ```
     #[inline]
     pub fn is_cancelled(&self) -> bool {
-        self.node.is_cancelled()
+        self.node().is_cancelled()
     }
 }
 
-/// Deadlines (C10): one shared timer thread, started on first use, cancels the source
+/// Deadlines: one shared timer thread, started on first use, cancels the source
 /// at its deadline; `checkpoint()` costs nothing extra. A source has at most one
 /// deadline: setting one replaces the previous. Dropping the last clone of a source
 /// removes its deadline.
@@ -214,8 +281,9 @@ impl CancelSource {
     /// Cancels this source after `timeout` (like .NET's `CancelAfter`), replacing any
     /// earlier deadline.
     ///
-    /// If the process cannot start the timer thread (EAGAIN), the source is cancelled at
-    /// once: a deadline that might never fire is worse than an early stop. Use
+    /// The token then reports [`CancelCause::DeadlineExceeded`]. If the process cannot
+    /// start the timer thread (EAGAIN), the source is cancelled at once, with that same
+    /// cause: a deadline that might never fire is worse than an early stop. Use
     /// [`try_cancel_after`](Self::try_cancel_after) to get the error instead.
     ///
     /// # Example
@@ -230,12 +298,13 @@ impl CancelSource {
     pub fn cancel_after(&self, timeout: std::time::Duration) {
         match std::time::Instant::now().checked_add(timeout) {
             Some(deadline) => self.cancel_at(deadline),
-            None => super::deadline::clear(&self.node),
+            None => super::deadline::clear(self.node()),
         }
     }
 
     /// Cancels this source at `deadline`, replacing any earlier deadline. See
     /// [`cancel_after`](Self::cancel_after) for what happens if the timer cannot start.
+    /// The cause is [`CancelCause::DeadlineExceeded`].
     ///
     /// # Example
     ///
@@ -248,7 +317,7 @@ impl CancelSource {
     /// ```
     pub fn cancel_at(&self, deadline: std::time::Instant) {
         if self.try_cancel_at(deadline).is_err() {
-            self.cancel();
+            self.cancel_with(CancelCause::DeadlineExceeded);
         }
     }
 
@@ -266,7 +335,7 @@ impl CancelSource {
         match std::time::Instant::now().checked_add(timeout) {
             Some(deadline) => self.try_cancel_at(deadline),
             None => {
-                super::deadline::clear(&self.node);
+                super::deadline::clear(self.node());
                 Ok(())
             }
         }
@@ -284,7 +353,7 @@ impl CancelSource {
     /// assert!(!source.is_cancelled());
     /// ```
     pub fn try_cancel_at(&self, deadline: std::time::Instant) -> std::io::Result<()> {
-        super::deadline::set(&self.node, deadline)
+        super::deadline::set(self.node(), deadline)
     }
 }
 
@@ -296,15 +365,40 @@ impl Default for CancelSource {
 
 impl Clone for CancelSource {
     fn clone(&self) -> Self {
-        CancelSource::from_node(self.node.clone())
+        CancelSource::from_node(self.node().clone())
     }
 }
 
 impl Drop for CancelSource {
     fn drop(&mut self) {
-        if self.node.remove_source() {
-            super::deadline::clear(&self.node);
+        if self.node().remove_source() {
+            super::deadline::clear(self.node());
         }
+    }
+}
+
+/// A source is also a token: it can check, wait and be awaited (see [`CancelToken`]).
+impl std::ops::Deref for CancelSource {
+    type Target = CancelToken;
+
+    #[inline]
+    fn deref(&self) -> &CancelToken {
+        &self.token
+    }
+}
+
+/// Equal if both request the same cancellation (clones of one source).
+impl PartialEq for CancelSource {
+    fn eq(&self, other: &Self) -> bool {
+        self.token == other.token
+    }
+}
+
+impl Eq for CancelSource {}
+
+impl Hash for CancelSource {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.token.hash(state);
     }
 }
 
@@ -316,10 +410,12 @@ impl fmt::Debug for CancelSource {
     }
 }
 
-/// Observes cancellation: the reading side (C1). One pointer wide, `Clone + Send + Sync`.
+/// Observes cancellation: the reading side. One pointer wide, `Clone + Send + Sync`.
 ///
 /// `is_cancelled()` and `checkpoint()` are one atomic load whatever the depth of the
 /// token tree: requests are propagated when they are made, not looked up when checked.
+/// Two tokens are equal (and hash alike) if they observe the same cancellation: clones
+/// of one token, or tokens of one source.
 ///
 /// # Example
 ///
@@ -364,6 +460,50 @@ impl CancelToken {
         CancelToken { node: Some(node) }
     }
 
+    /// Why the token was cancelled, or `None` if it is not.
+    ///
+    /// The cause of the first request wins; a token cancelled through an ancestor reports
+    /// the ancestor's cause (see [`CancelCause`]). Unlike `is_cancelled()`, reading it
+    /// takes the token's lock (and its ancestors' for a token cancelled through them),
+    /// which is why it is a separate call.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cancelpool::{CancelCause, CancelSource};
+    /// use std::time::Duration;
+    ///
+    /// let request = CancelSource::with_timeout(Duration::from_millis(1));
+    /// let job = CancelSource::child_of(&request.token()).token();
+    /// assert_eq!(job.cause(), None);
+    /// assert!(job.wait_cancelled(Duration::from_secs(10)).is_err());
+    /// assert_eq!(job.cause(), Some(CancelCause::DeadlineExceeded));
+    /// ```
+    pub fn cause(&self) -> Option<CancelCause> {
+        self.node.as_ref()?.cause()
+    }
+
+    /// A new source whose token is a child of this one: the same as
+    /// [`CancelSource::child_of(self)`](CancelSource::child_of), under tokio-util's name.
+    ///
+    /// It returns a source, not a token, because tokio-util's `child_token()` gives a
+    /// token that can itself be cancelled; call `.token()` for the observing side only.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let parent = cancelpool::CancelSource::new();
+    /// let child = parent.child_token();
+    /// child.cancel();
+    /// assert!(!parent.is_cancelled());
+    /// let other = parent.child_token();
+    /// parent.cancel();
+    /// assert!(other.is_cancelled());
+    /// ```
+    pub fn child_token(&self) -> CancelSource {
+        CancelSource::child_of(self)
+    }
+
     /// Whether cancellation has been requested (one Acquire load). Unlike
     /// [`checkpoint`](Self::checkpoint), it ignores the disable state.
     ///
@@ -385,7 +525,7 @@ impl CancelToken {
         }
     }
 
-    /// The explicit cancellation point (C3): `Err(Cancelled)` iff a request is pending
+    /// The explicit cancellation point: `Err(Cancelled)` iff a request is pending
     /// and cancellation is enabled in the current job.
     ///
     /// # Example
@@ -427,7 +567,7 @@ impl CancelToken {
         state::disable_cancel()
     }
 
-    /// Runs `f` once when this token is cancelled (C7), like C++'s `stop_callback`.
+    /// Runs `f` once when this token is cancelled, like C++'s `stop_callback`.
     ///
     /// `f` runs exactly once — on the cancelling thread during `cancel()`, or at once on
     /// this thread if the token is already cancelled — or never, if the returned guard is
@@ -488,6 +628,29 @@ impl Default for CancelToken {
     }
 }
 
+/// Equal if both observe the same cancellation; [`CancelToken::never`] tokens are all
+/// equal.
+impl PartialEq for CancelToken {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.node, &other.node) {
+            (Some(a), Some(b)) => std::ptr::eq::<super::node::Node>(&**a, &**b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for CancelToken {}
+
+impl Hash for CancelToken {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let addr = self.node.as_ref().map_or(std::ptr::null(), |n| {
+            std::ptr::from_ref::<super::node::Node>(n)
+        });
+        addr.hash(state);
+    }
+}
+
 impl fmt::Debug for CancelToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.node {
@@ -500,7 +663,7 @@ impl fmt::Debug for CancelToken {
     }
 }
 
-/// An `on_cancel` registration; dropping it unregisters the callback (C7).
+/// An `on_cancel` registration; dropping it unregisters the callback.
 ///
 /// If the callback has not run, it never will. If it is running on another thread,
 /// `drop` waits for it to return. To keep the callback registered for the token's whole

@@ -90,7 +90,7 @@ impl Retry {
 }
 
 impl CancelToken {
-    /// Sleeps for `dur`, or until cancelled: a cancellation point (C8).
+    /// Sleeps for `dur`, or until cancelled: a cancellation point.
     ///
     /// Returns `Err(Cancelled)` promptly when a request arrives (or is already pending)
     /// and cancellation is enabled; `Ok(())` when the time is up. With cancellation
@@ -149,7 +149,7 @@ impl CancelToken {
         }
     }
 
-    /// Blocks on `condvar` while `condition` returns true, or until cancelled (C8).
+    /// Blocks on `condvar` while `condition` returns true, or until cancelled.
     ///
     /// The cancellable form of parking_lot's `Condvar::wait_while`: `guard` is the
     /// locked mutex the condition reads. Returns `Ok(())` with the guard locked once the

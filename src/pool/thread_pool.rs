@@ -445,8 +445,11 @@ impl ThreadPool {
         // Step 1: while a worker of this pool is inside `close`, it holds no admission.
         registry.close();
         if now {
-            // A panicking `on_cancel` callback is caught inside `cancel` (C7).
-            registry.source.cancel();
+            // A panicking `on_cancel` callback is caught inside `cancel` (C7). Jobs read
+            // the cause `Shutdown` (C11).
+            registry
+                .source
+                .cancel_with(crate::cancel::CancelCause::Shutdown);
         }
         registry.terminate();
         if inside {

@@ -91,6 +91,21 @@ impl<T> Slab<T> {
         key
     }
 
+    /// True if nothing is registered.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The value under `key`, if that exact registration is present.
+    pub(crate) fn get_mut(&mut self, key: Key) -> Option<&mut T> {
+        match self.entries.get_mut(key.index as usize) {
+            Some(Entry::Occupied { generation, value }) if *generation == key.generation => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+
     /// True if `key` names a present registration.
     pub(crate) fn contains(&self, key: Key) -> bool {
         matches!(self.entries.get(key.index as usize),
