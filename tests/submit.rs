@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use cancelpool::{Cancelled, JobError, JobHandle, ThreadPool, ThreadPoolBuilder};
+use cancelpool::{JobError, JobHandle, ThreadPool, ThreadPoolBuilder};
 use common::{EXPECTED, WATCHDOG};
 
 #[global_allocator]
@@ -134,13 +134,12 @@ fn a_job_that_returns_ok_after_a_cancel_keeps_its_work() {
 fn a_panic_becomes_panicked_with_its_payload() {
     common::quiet_expected_panics();
     let pool = pool(1);
-    let h = pool.submit(|_| -> Result<(), Cancelled> { panic!("{EXPECTED}: submitted") });
+    let h = pool.submit(|_| -> cancelpool::JobResult<()> { panic!("{EXPECTED}: submitted") });
     match h.join() {
         Err(JobError::Panicked(payload)) => {
-            assert_eq!(
-                common::panic_message(&*payload),
-                format!("{EXPECTED}: submitted")
-            );
+            let expected = format!("{EXPECTED}: submitted");
+            assert_eq!(payload.message(), Some(expected.as_str()));
+            assert_eq!(common::panic_message(&*payload.into_inner()), expected);
         }
         other => panic!("expected Panicked, got {other:?}"),
     }
@@ -151,30 +150,43 @@ fn a_panic_becomes_panicked_with_its_payload() {
 }
 
 #[test]
-fn join_timeout_times_out_then_later_returns_the_result() {
+fn join_timeout_gives_the_handle_back_then_later_returns_the_result() {
     let pool = pool(1);
     let (go_tx, go_rx) = mpsc::channel::<()>();
-    let mut h = pool.submit(move |_| {
+    let h = pool.submit(move |_| {
         go_rx.recv_timeout(WATCHDOG).unwrap();
         Ok(7)
     });
-    assert!(matches!(
-        h.join_timeout(Duration::from_millis(20)),
-        Err(JobError::TimedOut)
-    ));
-    assert!(matches!(
-        h.join_timeout(Duration::ZERO),
-        Err(JobError::TimedOut)
-    ));
+    let h = h
+        .join_timeout(Duration::from_millis(20))
+        .expect_err("the job waits for `go`: time-out");
+    let h = h
+        .join_timeout(Duration::ZERO)
+        .expect_err("a zero time-out still times out");
     assert!(!h.is_finished());
+    assert!(!h.token().is_cancelled(), "a time-out does not cancel");
     go_tx.send(()).unwrap();
-    assert_eq!(h.join_timeout(WATCHDOG).unwrap(), 7);
-    assert!(h.is_finished());
-    assert!(matches!(
-        h.join_timeout(Duration::ZERO),
-        Err(JobError::AlreadyJoined)
-    ));
-    assert!(matches!(h.join(), Err(JobError::AlreadyJoined)));
+    let result = h.join_timeout(WATCHDOG).expect("the job ends once released");
+    assert_eq!(result.unwrap(), 7);
+}
+
+#[test]
+fn dropping_the_handle_given_back_by_a_time_out_cancels_the_job() {
+    let pool = pool(1);
+    let (started_tx, started_rx) = mpsc::channel();
+    let h = pool.submit(move |token| {
+        started_tx.send(()).unwrap();
+        token.wait_cancelled(WATCHDOG)?;
+        Ok(())
+    });
+    let token = h.token();
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    let timed_out = h.join_timeout(Duration::from_millis(5));
+    assert!(timed_out.is_err());
+    drop(timed_out);
+    assert!(token.is_cancelled());
+    pool.shutdown().unwrap();
+    assert_eq!(pool.stats().cancelled, 1);
 }
 
 #[test]

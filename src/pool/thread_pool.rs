@@ -247,9 +247,10 @@ impl ThreadPool {
     /// handle.cancel();
     /// assert!(matches!(handle.join(), Err::<(), _>(JobError::Cancelled)));
     /// ```
+    #[must_use = "dropping a `JobHandle` cancels the job; call `.detach()` to let it run without one"]
     pub fn submit<F, T>(&self, f: F) -> super::JobHandle<T>
     where
-        F: FnOnce(&CancelToken) -> Result<T, crate::Cancelled> + Send + 'static,
+        F: FnOnce(&CancelToken) -> super::JobResult<T> + Send + 'static,
         T: Send + 'static,
     {
         super::submit::submit_in(&self.registry, f)
