@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, mpsc};
 
 use cancelpool::prelude::*;
-use cancelpool::{Cancelled, JobError, JobHandle, JobResult, PoolStats, ThreadPool, ThreadPoolBuilder};
+use cancelpool::{
+    Cancelled, JobError, JobHandle, JobResult, PoolStats, ThreadPool, ThreadPoolBuilder,
+};
 
 fn pool() -> ThreadPool {
     ThreadPoolBuilder::new()

@@ -169,7 +169,13 @@ fn a_panicking_destructor_of_an_abandoned_result_does_not_kill_the_worker() {
     assert_eq!(got, format!("{EXPECTED}: result"));
     // The only worker is alive and well.
     let h = pool.submit(|_| Ok(3));
-    assert_eq!(h.join_timeout(Duration::from_secs(30)).ok().unwrap().unwrap(), 3);
+    assert_eq!(
+        h.join_timeout(Duration::from_secs(30))
+            .ok()
+            .unwrap()
+            .unwrap(),
+        3
+    );
     let pool = Arc::new(pool);
     let p = Arc::clone(&pool);
     assert_eq!(within("shutdown", move || p.shutdown()), Ok(()));

@@ -13,10 +13,19 @@
 //!
 //! # Cancellations inside other errors
 //!
-//! [`classify`] decides what the handle reports: a job error that is a [`Cancelled`], or
-//! that has one in its `source()` chain (an `anyhow::Error` made from `checkpoint()?`,
-//! with or without `.context(..)`), or an `io::Error` carrying one, is reported as
-//! [`JobError::Cancelled`]; every other error as [`JobError::Failed`].
+//! [`classify`] decides what the handle reports for a job that returned `Err`:
+//! [`JobError::Cancelled`] if the job stopped on a cancellation, that is if
+//!
+//! - its own token was cancelled when it returned (it was asked to stop, and stopped:
+//!   whatever error it stopped with, typically the `Cancelled` of a `checkpoint()?`,
+//!   possibly wrapped in an `anyhow::Error` with or without `.context(..)`), or
+//! - its error is a [`Cancelled`], has one in its `source()` chain, or is an `io::Error`
+//!   carrying one (a cancellation from another token, such as a deadline's);
+//!
+//! and [`JobError::Failed`] with the error otherwise. One case the chain cannot show: a
+//! plain `anyhow::Error` made from the `Cancelled` of *another* token (anyhow's
+//! conversion into `Box<dyn Error>` hides the type and skips it in the chain) is
+//! reported as `Failed`; with `.context(..)` it is found.
 
 use std::any::Any;
 use std::error::Error;
@@ -122,9 +131,10 @@ impl JobFailure {
         self.0
     }
 
-    /// True if the error is a cancellation: a [`Cancelled`], or an error that carries
-    /// one in its `source()` chain (then [`JobHandle::join`](crate::JobHandle::join)
-    /// reports [`JobError::Cancelled`]).
+    /// True if the error is a cancellation: a [`Cancelled`], an error that carries one in
+    /// its `source()` chain, or an `io::Error` made from one. (A job's handle also
+    /// reports [`JobError::Cancelled`] for any error the job returns after its own token
+    /// was cancelled.)
     ///
     /// # Example
     ///
@@ -184,10 +194,10 @@ fn is_cancellation(err: &(dyn Error + 'static)) -> bool {
     false
 }
 
-/// The handle's report of a job's error (module docs, "Cancellations inside other
-/// errors").
-pub(crate) fn classify(failure: JobFailure) -> JobError {
-    if failure.is_cancelled() {
+/// The handle's report of a job's error, given whether the job's own token was cancelled
+/// when it returned (module docs, "Cancellations inside other errors").
+pub(crate) fn classify(failure: JobFailure, token_cancelled: bool) -> JobError {
+    if token_cancelled || failure.is_cancelled() {
         JobError::Cancelled
     } else {
         JobError::Failed(failure.0)
@@ -217,8 +227,9 @@ pub(crate) fn classify(failure: JobFailure) -> JobError {
 /// ```
 #[non_exhaustive]
 pub enum JobError {
-    /// The job was cancelled before it started, or its error was a cancellation (a
-    /// [`Cancelled`], also inside another error: see [`JobFailure::is_cancelled`]).
+    /// The job was cancelled before it started; or it returned an error after its token
+    /// was cancelled, or an error that is a cancellation (a [`Cancelled`], also inside
+    /// another error: see [`JobFailure::is_cancelled`]).
     Cancelled,
     /// The job panicked.
     Panicked(PanicPayload),

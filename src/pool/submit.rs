@@ -41,7 +41,8 @@
 //! 5. **What `join` says** (loom L9). A worker that takes a queued job whose token is
 //!    already cancelled does not call the closure: `Cancelled`, "never started".
 //!    Otherwise the closure's return is reported as is: a job that returns `Ok` after a
-//!    cancel request keeps its work.
+//!    cancel request keeps its work; an error is `Cancelled` or `Failed` as `job_error`
+//!    says.
 //!
 //! # Waiters
 //!
@@ -313,7 +314,9 @@ where
         let result = match outcome {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(failure)) => {
-                let err = job_error::classify(failure);
+                // Read after the closure returned: a request it may not have seen still
+                // counts, as the job stopped with an error (job_error module docs).
+                let err = job_error::classify(failure, token.is_cancelled());
                 if err.is_cancelled() {
                     worker.count(|c| &c.cancelled_running);
                 }
