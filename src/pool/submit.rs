@@ -198,7 +198,6 @@ impl<T> Unpin for JobHandle<T> {}
 /// });
 /// assert_eq!(handle.join().unwrap(), 4);
 /// ```
-#[must_use = "dropping a `JobHandle` cancels the job; call `.detach()` to let it run without one"]
 pub fn submit<F, T>(f: F) -> JobHandle<T>
 where
     F: FnOnce(&CancelToken) -> JobResult<T> + Send + 'static,
@@ -402,12 +401,17 @@ impl<T> JobHandle<T> {
     ///
     /// ```
     /// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    /// let h = pool.submit(|_| Ok(1));
-    /// let h = h.join_timeout(std::time::Duration::ZERO).unwrap_or_else(|h| h);
-    /// # let _ = h;
-    /// pool.shutdown().unwrap(); // runs the queued job
-    /// # let h = pool.submit(|_| Ok(1));
-    /// assert!(h.is_finished()); // rejected at once: the pool is shut down
+    /// let (tx, rx) = std::sync::mpsc::channel::<()>();
+    /// let h = pool.submit(move |_| {
+    ///     rx.recv()?;
+    ///     Ok(1)
+    /// });
+    /// assert!(!h.is_finished());
+    /// tx.send(()).unwrap();
+    /// while !h.is_finished() {
+    ///     std::thread::yield_now();
+    /// }
+    /// assert_eq!(h.join().unwrap(), 1);
     /// ```
     pub fn is_finished(&self) -> bool {
         // Acquire: a `true` answer lets the caller rely on the job's effects.

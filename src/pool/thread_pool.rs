@@ -247,7 +247,6 @@ impl ThreadPool {
     /// handle.cancel();
     /// assert!(matches!(handle.join(), Err::<(), _>(JobError::Cancelled)));
     /// ```
-    #[must_use = "dropping a `JobHandle` cancels the job; call `.detach()` to let it run without one"]
     pub fn submit<F, T>(&self, f: F) -> super::JobHandle<T>
     where
         F: FnOnce(&CancelToken) -> super::JobResult<T> + Send + 'static,
