@@ -370,7 +370,10 @@ impl From<Cancelled> for JobError {
 ///     other => panic!("{other:?}"),
 /// }
 /// ```
-pub struct PanicPayload {
+pub struct PanicPayload(Box<PanicInner>);
+
+/// Boxed, so that a job's result slot (`Option<Result<T, JobError>>`) stays three words.
+struct PanicInner {
     payload: ExclusiveAccess<Payload>,
     message: Option<Box<str>>,
 }
@@ -385,10 +388,10 @@ impl PanicPayload {
                     .downcast_ref::<String>()
                     .map(|s| Box::from(s.as_str()))
             });
-        PanicPayload {
+        PanicPayload(Box::new(PanicInner {
             payload: ExclusiveAccess(payload),
             message,
-        }
+        }))
     }
 
     /// The panic message, if the payload is a string.
@@ -405,7 +408,7 @@ impl PanicPayload {
     /// assert_eq!(payload.message(), None);
     /// ```
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.0.message.as_deref()
     }
 
     /// The payload, to downcast or to raise again with [`std::panic::resume_unwind`].
@@ -422,7 +425,7 @@ impl PanicPayload {
     /// assert_eq!(*payload.into_inner().downcast::<u8>().unwrap(), 7);
     /// ```
     pub fn into_inner(self) -> Box<dyn Any + Send + 'static> {
-        self.payload.0
+        self.0.payload.0
     }
 }
 
@@ -440,6 +443,18 @@ impl fmt::Debug for PanicPayload {
 struct ExclusiveAccess<T>(T);
 
 // SAFETY: no `&self` method or field access is offered (the field is private and used
-// only by value in `PanicPayload::into_inner`), so a shared reference gives no access
+// only by value in `PanicPayload::into_inner`, and dropped), so a shared reference gives no access
 // to the `T` inside, and `T: Send` covers moving it to another thread.
 unsafe impl<T: Send> Sync for ExclusiveAccess<T> {}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jobs_result_slot_stays_three_words() {
+        // It sits in every submitted job's result slot, in the job's one allocation.
+        let words = std::mem::size_of::<Option<Result<(), JobError>>>() / 8;
+        assert!(words <= 3, "Option<Result<(), JobError>> grew to {words} words");
+    }
+}
