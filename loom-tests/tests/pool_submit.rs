@@ -19,12 +19,13 @@
 //! |---|---|---|---|
 //! | `handle_cancel_races_job_start_join_reports_what_happened` | 5 | 19,880 | 2 s |
 //! | `handle_cancel_races_checkpoint_join_reports_cancelled` | 5 | 32,283 | 3 s |
+//! | `waker_registration_races_completion_task_is_woken_once` | 5 | | |
 //! | `waker_registration_races_completion_last_waker_is_woken_once` | 5 | | |
 //!
 //! Mutants caught (`scripts/loom-mutants.sh`): `submit-runs-cancelled-job`,
 //! `submit-cancel-overrides-ok`, `submit-done-before-result`, `submit-done-relaxed`,
-//! `submit-register-ignores-done`, `submit-waker-published-before-written`,
-//! `submit-waker-register-relaxed`, `submit-repoll-keeps-old-waker`.
+//! `submit-thread-waiter-not-unparked`, `submit-register-ignores-done`,
+//! `submit-waker-published-before-written`, `submit-repoll-keeps-old-waker`.
 #![cfg(loom)]
 
 mod pool_util;
@@ -143,6 +144,39 @@ fn poll_with(handle: &mut JobHandle<u32>, waker: &std::sync::Arc<ModelWaker>) ->
         Poll::Ready(Err(e)) => panic!("the job failed: {e:?}"),
         Poll::Pending => Poll::Pending,
     }
+}
+
+/// The job ends on the worker while the model thread polls the handle once; if that poll
+/// is pending, the task waits to be woken, and the next poll is ready. A lost wake-up is
+/// a deadlock, which loom reports; a spurious `Pending` (the poll lost the race but did
+/// not register) is one too.
+#[test]
+fn waker_registration_races_completion_task_is_woken_once() {
+    model(
+        "waker_registration_races_completion_task_is_woken_once",
+        Some(5),
+        || {
+            let pool = ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+            let mut handle = pool.submit(|_| Ok(7u32));
+            let waker = ModelWaker::new();
+            let value = match poll_with(&mut handle, &waker) {
+                Poll::Ready(v) => v,
+                Poll::Pending => {
+                    while waker.wakes() == 0 {
+                        loom::thread::park();
+                    }
+                    match poll_with(&mut handle, &waker) {
+                        Poll::Ready(v) => v,
+                        Poll::Pending => panic!("woken, but the result is not there"),
+                    }
+                }
+            };
+            assert_eq!(value, 7);
+            drop(handle);
+            pool.shutdown().unwrap();
+            assert!(waker.wakes() <= 1, "woken {} times", waker.wakes());
+        },
+    );
 }
 
 /// The job ends on the worker while the model thread polls with waker `a`, then with
