@@ -17,10 +17,10 @@
 //!
 //! | model | bound | executions | time |
 //! |---|---|---|---|
-//! | `handle_cancel_races_job_start_join_reports_what_happened` | 5 | 19,880 | 2 s |
-//! | `handle_cancel_races_checkpoint_join_reports_cancelled` | 5 | 32,283 | 3 s |
-//! | `waker_registration_races_completion_task_is_woken_once` | 5 | | |
-//! | `waker_registration_races_completion_last_waker_is_woken_once` | 5 | | |
+//! | `handle_cancel_races_job_start_join_reports_what_happened` | 5 | 23,829 | 7 s |
+//! | `handle_cancel_races_checkpoint_join_reports_cancelled` | 5 | 36,624 | 10 s |
+//! | `waker_registration_races_completion_task_is_woken_once` | 5 | 9,850 | 2 s |
+//! | `waker_registration_races_completion_last_waker_is_woken_once` | 5 | 19,547 | 5 s |
 //!
 //! Mutants caught (`scripts/loom-mutants.sh`): `submit-runs-cancelled-job`,
 //! `submit-cancel-overrides-ok`, `submit-done-before-result`, `submit-done-relaxed`,
