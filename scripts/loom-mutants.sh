@@ -113,7 +113,7 @@ fresh_copy() {
     # build in target/loom: a mutated library could then pass for the tree's. Renamed
     # (the models still say `cancelpool`), the copy shares only the dependencies' builds.
     rename 's/^name = "cancelpool"$/name = "cancelpool-mutant"/' "$COPY/Cargo.toml"
-    rename 's/^cancelpool = { path = "\.\." }$/cancelpool = { path = "..", package = "cancelpool-mutant" }/' \
+    rename 's/^cancelpool = { path = "\.\."\(.*\) }$/cancelpool = { path = "..", package = "cancelpool-mutant"\1 }/' \
         "$COPY/loom-tests/Cargo.toml"
 }
 
