@@ -165,6 +165,10 @@ impl fmt::Display for Opaque {
 
 impl Error for Opaque {}
 
+/// A job body, named for the tables of cases below.
+type JobWithToken = fn(&CancelToken) -> JobResult<()>;
+type Job = fn() -> JobResult<()>;
+
 /// `checkpoint()?` in a function returning `anyhow::Result`.
 fn through_anyhow(token: &CancelToken) -> anyhow::Result<()> {
     token.checkpoint()?;
@@ -176,7 +180,7 @@ fn through_anyhow(token: &CancelToken) -> anyhow::Result<()> {
 #[test]
 fn an_error_returned_after_the_jobs_token_was_cancelled_is_reported_as_cancelled() {
     let pool = pool(1);
-    let run = |f: fn(&CancelToken) -> JobResult<()>| {
+    let run = |f: JobWithToken| {
         let (started_tx, started_rx) = mpsc::channel();
         let h = pool.submit(move |token| {
             started_tx.send(()).unwrap();
@@ -187,7 +191,7 @@ fn an_error_returned_after_the_jobs_token_was_cancelled_is_reported_as_cancelled
         h.cancel();
         h.join()
     };
-    let cases: [(&str, fn(&CancelToken) -> JobResult<()>); 4] = [
+    let cases: [(&str, JobWithToken); 4] = [
         ("anyhow", |t| Ok(through_anyhow(t)?)),
         ("anyhow with context", |t| {
             Ok(through_anyhow(t).context("while loading the index")?)
@@ -221,8 +225,8 @@ fn foreign_cancelled_token() -> CancelToken {
 #[test]
 fn a_cancelled_in_the_source_chain_of_a_jobs_error_is_reported_as_cancelled() {
     let pool = pool(1);
-    let join = |f: fn() -> JobResult<()>| pool.submit(move |_| f()).join();
-    let cases: [(&str, fn() -> JobResult<()>); 5] = [
+    let join = |f: Job| pool.submit(move |_| f()).join();
+    let cases: [(&str, Job); 5] = [
         ("bare", || Ok(foreign_cancelled_token().checkpoint()?)),
         ("anyhow with context", || {
             Ok(through_anyhow(&foreign_cancelled_token()).context("while loading the index")?)
@@ -247,7 +251,7 @@ fn a_cancelled_in_the_source_chain_of_a_jobs_error_is_reported_as_cancelled() {
     // Errors that do not show the `Cancelled` are the job's own failure: a user type
     // that hides it, and a plain `anyhow::Error` (anyhow's conversion into a boxed
     // error hides the type it holds).
-    let failed = |f: fn() -> JobResult<()>| match join(f) {
+    let failed = |f: Job| match join(f) {
         Err(JobError::Failed(err)) => err,
         other => panic!("expected Failed, got {other:?}"),
     };

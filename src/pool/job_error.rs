@@ -455,6 +455,9 @@ mod tests {
     fn a_jobs_result_slot_stays_three_words() {
         // It sits in every submitted job's result slot, in the job's one allocation.
         let words = std::mem::size_of::<Option<Result<(), JobError>>>() / 8;
-        assert!(words <= 3, "Option<Result<(), JobError>> grew to {words} words");
+        assert!(
+            words <= 3,
+            "Option<Result<(), JobError>> grew to {words} words"
+        );
     }
 }

@@ -463,7 +463,7 @@ impl<T> JobHandle<T> {
     ///     Err(handle) => handle, // timed out: the handle is given back
     /// };
     /// tx.send(()).unwrap();
-    /// assert_eq!(h.join_timeout(Duration::from_secs(10)).ok().unwrap().unwrap(), 7);
+    /// assert_eq!(h.join_timeout(Duration::from_secs(10)).unwrap().unwrap(), 7);
     /// ```
     pub fn join_timeout(mut self, timeout: Duration) -> Result<Result<T, JobError>, JobHandle<T>> {
         if self.is_finished() || self.wait(Some(Instant::now() + timeout)) {
