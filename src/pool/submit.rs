@@ -164,6 +164,24 @@ unsafe impl<F: Send, T: Send> Send for SubmitJob<F, T> {}
 /// assert_eq!(search.join().unwrap(), 1_000);
 /// ```
 ///
+/// Awaiting it, with a time-out that cancels the job when it expires (any executor; the
+/// worker that ends the job wakes the task):
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let pool = cancelpool::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// let slow = pool.submit(|token| {
+///     token.sleep(Duration::from_secs(60))?; // a cancellable wait
+///     Ok("done")
+/// });
+/// let token = slow.token();
+/// let outcome = rt.block_on(async { tokio::time::timeout(Duration::from_millis(10), slow).await });
+/// assert!(outcome.is_err()); // timed out: the dropped handle cancelled the job
+/// assert!(token.is_cancelled());
+/// ```
+///
 /// Forgetting the handle is a warning, because the job would be cancelled at once:
 ///
 /// ```compile_fail
