@@ -17,7 +17,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use cancelpool::{Cancelled, ThreadPool, ThreadPoolBuilder};
+use cancelpool::{ThreadPool, ThreadPoolBuilder};
 use criterion::{Criterion, criterion_group};
 
 const N: usize = 8;
@@ -79,7 +79,7 @@ fn busy_pool() -> ThreadPool {
     let started = Arc::new(AtomicUsize::new(0));
     for _ in 0..N {
         let started = Arc::clone(&started);
-        pool.submit(move |token| -> Result<(), Cancelled> {
+        pool.submit(move |token| -> cancelpool::JobResult<()> {
             started.fetch_add(1, Ordering::SeqCst);
             loop {
                 token.checkpoint()?;

@@ -35,9 +35,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         "reader: cancelled while blocked, {} bytes read",
                         received.len()
                     );
-                    return Err(Cancelled);
+                    // The handle reports an `io::Error` carrying `Cancelled` as
+                    // `JobError::Cancelled`.
+                    return Err(e.into());
                 }
-                Err(e) => panic!("poll failed: {e}"),
+                Err(e) => return Err(e.into()),
             }
             match reader.read(&mut buf) {
                 Ok(0) => return Ok(received),
@@ -46,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let _ = lines_tx.send(received.iter().filter(|&&b| b == b'\n').count());
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                Err(e) => panic!("read failed: {e}"),
+                Err(e) => return Err(e.into()),
             }
         }
     });

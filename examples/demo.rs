@@ -62,7 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let size = 20_000 * (1 << (i / 2));
             let start = 1_000_000_000 + i * 10_000_000;
             let handle =
-                pool.submit(move |token| count_primes(token, start..start + size, &progress));
+                pool.submit(move |token| Ok(count_primes(token, start..start + size, &progress)?));
             (i, size, handle)
         })
         .collect();

@@ -10,7 +10,7 @@
 //! ## Quick start
 //!
 //! ```
-//! use cancelpool::{Cancelled, JobError, ThreadPoolBuilder};
+//! use cancelpool::{JobError, ThreadPoolBuilder};
 //!
 //! let pool = ThreadPoolBuilder::new().num_threads(2).build()?;
 //!
@@ -22,7 +22,7 @@
 //!         steps += 1;
 //!     }
 //!     #[allow(unreachable_code)]
-//!     Ok::<u64, Cancelled>(steps)
+//!     Ok(steps)
 //! });
 //! job.cancel();
 //! assert!(matches!(job.join(), Err(JobError::Cancelled)));
@@ -185,9 +185,9 @@ pub use cancel::{
 #[cfg(all(unix, not(loom)))]
 pub use cancel::{Interest, Ready};
 pub use pool::{
-    BuildError, FnContext, JobError, JobHandle, MAX_THREADS, PoolStats, Scope, ShutdownError,
-    ThreadPool, ThreadPoolBuilder, current_num_threads, current_thread_index, isolate, join,
-    join_context, scope, shutdown_global, spawn, submit,
+    BuildError, FnContext, JobError, JobFailure, JobHandle, JobResult, MAX_THREADS, PanicPayload,
+    PoolStats, Scope, ShutdownError, ThreadPool, ThreadPoolBuilder, current_num_threads,
+    current_thread_index, isolate, join, join_context, scope, shutdown_global, spawn, submit,
 };
 #[cfg(all(feature = "signal", unix, not(loom)))]
 pub use signal::{SignalGuard, cancel_on_signals, cancel_source_on_signals};

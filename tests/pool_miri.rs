@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, mpsc};
 
 use cancelpool::prelude::*;
-use cancelpool::{Cancelled, JobError, JobHandle, PoolStats, ThreadPool, ThreadPoolBuilder};
+use cancelpool::{
+    Cancelled, JobError, JobHandle, JobResult, PoolStats, ThreadPool, ThreadPoolBuilder,
+};
 
 fn pool() -> ThreadPool {
     ThreadPoolBuilder::new()
@@ -193,10 +195,10 @@ fn a_running_job_sees_its_handle_cancel_and_an_ok_after_cancel_is_kept() {
     // A panic in a submitted job is reported, not raised, and the pool goes on.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let panicked = pool.submit(|_| -> Result<(), Cancelled> { panic!("job fails") });
+    let panicked = pool.submit(|_| -> JobResult<()> { panic!("job fails") });
     let err = panicked.join().unwrap_err();
     std::panic::set_hook(hook);
-    assert!(err.into_panic().is_some());
+    assert!(err.is_panic());
     assert_eq!(pool.submit(|_| Ok(5)).join().unwrap(), 5);
     pool.shutdown().unwrap();
 }
@@ -210,7 +212,7 @@ fn shutdown_now_discards_queued_jobs_and_cancels_running_ones() {
             let started = Arc::clone(&started);
             pool.submit(move |token| {
                 started.wait();
-                token.wait_cancelled(None)
+                Ok(token.wait_cancelled(None)?)
             })
         })
         .collect();

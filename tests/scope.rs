@@ -460,7 +460,7 @@ fn an_enabled_job_run_while_waiting_does_not_leak_into_the_waiting_job() {
                     barrier.wait(); // stolen: on the other worker
                     // Queued on this worker's deque; this worker then blocks in
                     // `join_timeout`, so only the waiting worker can run it.
-                    let mut h = cancelpool::submit(|token| {
+                    let h = cancelpool::submit(|token| {
                         Ok((
                             cancel_enabled(),
                             checkpoint().is_ok() && !current_token().is_cancelled(),
@@ -468,7 +468,8 @@ fn an_enabled_job_run_while_waiting_does_not_leak_into_the_waiting_job() {
                             me(),
                         ))
                     });
-                    h.join_timeout(WATCHDOG).unwrap()
+                    let result = h.join_timeout(WATCHDOG).expect("J ran in time");
+                    result.unwrap()
                 },
             );
             let after = (cancel_enabled(), checkpoint().is_ok());

@@ -130,7 +130,7 @@ fn shutdown_now_cancels_running_and_discards_queued() {
         .map(|_| {
             let started_tx = started_tx.clone();
             let saw_cancel = Arc::clone(&saw_cancel);
-            pool.submit(move |token| -> Result<(), Cancelled> {
+            pool.submit(move |token| -> cancelpool::JobResult<()> {
                 started_tx.send(()).unwrap();
                 // A cancellable wait, then the checkpoint that must report the request.
                 let _ = token.wait_cancelled(None);
@@ -138,7 +138,7 @@ fn shutdown_now_cancels_running_and_discards_queued() {
                 if r.is_err() {
                     saw_cancel.fetch_add(1, Ordering::SeqCst);
                 }
-                r
+                Ok(r?)
             })
         })
         .collect();
@@ -247,7 +247,7 @@ fn drop_cancels_running_jobs_and_joins() {
         started_tx.send(()).unwrap();
         let r = token.sleep(Duration::from_secs(60));
         result_tx.send(r).unwrap();
-        r
+        Ok(r?)
     });
     started_rx.recv().unwrap();
     let t = Instant::now();
@@ -331,7 +331,7 @@ fn child_scenario_stuck_worker() {
     }
     let pool = ThreadPoolBuilder::new().num_threads(2).build().unwrap();
     let (started_tx, started_rx) = mpsc::channel();
-    let _h = pool.submit(move |_| -> Result<(), Cancelled> {
+    let _h = pool.submit(move |_| -> cancelpool::JobResult<()> {
         started_tx.send(()).unwrap();
         while !NEVER.load(Ordering::SeqCst) {
             thread::sleep(Duration::from_millis(5));

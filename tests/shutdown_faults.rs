@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, Once};
 use std::thread;
 use std::time::Duration;
 
-use cancelpool::{BuildError, Cancelled, JobError, ThreadPool, ThreadPoolBuilder};
+use cancelpool::{BuildError, JobError, ThreadPool, ThreadPoolBuilder};
 
 /// One malloc arena: per-thread arenas would reserve address space of their own.
 #[cfg(target_os = "linux")]
@@ -90,10 +90,10 @@ fn panics_in_jobs_reach_the_handler_or_the_handle_and_the_pool_keeps_working() {
     pool.spawn(|| panic!("{EXPECTED}: spawn"));
     assert_eq!(panics.recv().unwrap(), format!("{EXPECTED}: spawn"));
     let err = pool
-        .submit(|_| -> Result<(), Cancelled> { panic!("{EXPECTED}: submit") })
+        .submit(|_| -> cancelpool::JobResult<()> { panic!("{EXPECTED}: submit") })
         .join()
         .unwrap_err();
-    let payload = err.into_panic().unwrap();
+    let payload = err.into_panic();
     assert_eq!(
         payload.downcast_ref::<String>().unwrap(),
         &format!("{EXPECTED}: submit")
@@ -118,7 +118,7 @@ fn panicking_destructors_of_discarded_jobs_do_not_kill_the_workers() {
     let busy = pool.submit(move |token| {
         started_tx.send(()).unwrap();
         let _ = token.wait_cancelled(None);
-        token.checkpoint()
+        Ok(token.checkpoint()?)
     });
     started_rx.recv().unwrap();
     // Queued behind `busy` on the only worker: discarded by shutdown_now, and dropping
@@ -170,8 +170,14 @@ fn a_panicking_destructor_of_an_abandoned_result_does_not_kill_the_worker() {
     let got = panics.recv_timeout(Duration::from_secs(30)).unwrap();
     assert_eq!(got, format!("{EXPECTED}: result"));
     // The only worker is alive and well.
-    let mut h = pool.submit(|_| Ok(3));
-    assert_eq!(h.join_timeout(Duration::from_secs(30)).unwrap(), 3);
+    let h = pool.submit(|_| Ok(3));
+    assert_eq!(
+        h.join_timeout(Duration::from_secs(30))
+            .ok()
+            .unwrap()
+            .unwrap(),
+        3
+    );
     let pool = Arc::new(pool);
     let p = Arc::clone(&pool);
     assert_eq!(within("shutdown", move || p.shutdown()), Ok(()));
@@ -199,7 +205,7 @@ fn panicking_on_cancel_callbacks_do_not_stop_shutdown_now() {
                     panic!("{EXPECTED}: job on_cancel");
                 });
                 started_tx.send(()).unwrap();
-                token.sleep(Duration::from_secs(60))
+                Ok(token.sleep(Duration::from_secs(60))?)
             })
         })
         .collect();

@@ -112,7 +112,7 @@ fn accounting_identity_holds_throughout_many_submits() {
     for i in 0..N {
         let h = pool.submit(move |token| match i % 3 {
             0 => Ok(i),
-            1 => Err(Cancelled),
+            1 => Err(Cancelled.into()),
             _ => {
                 token.checkpoint()?;
                 Ok(i)
@@ -126,7 +126,7 @@ fn accounting_identity_holds_throughout_many_submits() {
         keep.push((i, h));
     }
     let panicking: Vec<_> = (0..10)
-        .map(|_| pool.submit(|_| -> Result<(), Cancelled> { panic!("{EXPECTED}: stats") }))
+        .map(|_| pool.submit(|_| -> cancelpool::JobResult<()> { panic!("{EXPECTED}: stats") }))
         .collect();
     for _ in 0..20 {
         pool.spawn(|| {});

@@ -1,14 +1,23 @@
-//! `submit` and `JobHandle` (P3): results, cancellation before and while running, kept
-//! work, panics, timed joins, RAII cancel on drop, `detach`, the handle's token, and the
-//! allocations of one submit.
+//! `submit` and `JobHandle` (P3): results, `?` on any error and how a job's error is
+//! reported, cancellation before and while running, kept work, panics, timed joins, RAII
+//! cancel on drop, `detach`, the handle's token, joins from inside a pool and from
+//! another pool's worker, and the allocations of one submit.
 
 mod common;
 
+use std::error::Error;
+use std::fmt;
+use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use cancelpool::{Cancelled, JobError, JobHandle, ThreadPool, ThreadPoolBuilder};
+use anyhow::Context as _;
+
+use cancelpool::{
+    CancelSource, CancelToken, Cancelled, JobError, JobFailure, JobHandle, JobResult, ThreadPool,
+    ThreadPoolBuilder,
+};
 use common::{EXPECTED, WATCHDOG};
 
 #[global_allocator]
@@ -48,6 +57,263 @@ fn join_returns_the_jobs_result() {
     assert_eq!(h.join().unwrap(), "text");
     let s = pool.stats();
     assert_eq!((s.submitted, s.finished, s.in_flight), (2, 2, 0));
+}
+
+/// Which error the job of `question_mark_converts_every_error_kind` fails with.
+#[derive(Clone, Copy)]
+enum Fail {
+    Not,
+    Io,
+    Anyhow,
+    Boxed,
+    Parse,
+    Message,
+}
+
+fn fail_with(token: &CancelToken, fail: Fail) -> JobResult<&'static str> {
+    // Every `?` below converts a different error type into `JobFailure`.
+    token.checkpoint()?;
+    match fail {
+        Fail::Not => {}
+        Fail::Io => {
+            std::fs::read("/this/path/does/not/exist")?;
+        }
+        Fail::Anyhow => {
+            let r: anyhow::Result<()> = Err(anyhow::anyhow!("anyhow says no"));
+            r?;
+        }
+        Fail::Boxed => {
+            let r: Result<(), Box<dyn Error + Send + Sync>> = Err("boxed says no".into());
+            r?;
+        }
+        Fail::Parse => {
+            "seven".parse::<u32>()?;
+        }
+        Fail::Message => return Err("a plain message".into()),
+    }
+    Ok("no error")
+}
+
+#[test]
+fn question_mark_converts_every_error_kind_and_join_reports_it_as_failed() {
+    let pool = pool(1);
+    let run = |fail| pool.submit(move |token| fail_with(token, fail)).join();
+    assert_eq!(run(Fail::Not).unwrap(), "no error");
+    let failed = |fail| match run(fail) {
+        Err(JobError::Failed(err)) => err,
+        other => panic!("expected Failed, got {other:?}"),
+    };
+    let io = failed(Fail::Io);
+    assert_eq!(
+        io.downcast_ref::<io::Error>().map(io::Error::kind),
+        Some(io::ErrorKind::NotFound)
+    );
+    assert_eq!(failed(Fail::Anyhow).to_string(), "anyhow says no");
+    assert_eq!(failed(Fail::Boxed).to_string(), "boxed says no");
+    assert!(failed(Fail::Parse).is::<std::num::ParseIntError>());
+    assert_eq!(failed(Fail::Message).to_string(), "a plain message");
+    let s = pool.stats();
+    assert_eq!(
+        (s.finished, s.cancelled),
+        (6, 0),
+        "failures are not cancellations"
+    );
+}
+
+#[test]
+fn closures_with_an_explicit_return_type_name_job_result() {
+    let pool = pool(1);
+    let h = pool.submit(|token| -> JobResult<u8> {
+        token.checkpoint()?;
+        let n: u8 = "42".parse()?;
+        Ok(n)
+    });
+    assert_eq!(h.join().unwrap(), 42);
+    // A function returning another `Result` is submitted through `?`.
+    fn read_missing() -> io::Result<Vec<u8>> {
+        std::fs::read("/this/path/does/not/exist")
+    }
+    let h = pool.submit(|_| Ok(read_missing()?));
+    assert!(matches!(h.join(), Err(JobError::Failed(e)) if e.is::<io::Error>()));
+}
+
+/// A user's error type that exposes a `Cancelled` as its source.
+#[derive(Debug)]
+struct Wrapped(Cancelled);
+
+impl fmt::Display for Wrapped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the step was stopped")
+    }
+}
+
+impl Error for Wrapped {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// A user's error type that hides the `Cancelled` it was made from.
+#[derive(Debug)]
+struct Opaque;
+
+impl fmt::Display for Opaque {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("something went wrong")
+    }
+}
+
+impl Error for Opaque {}
+
+/// A job body, named for the tables of cases below.
+type JobWithToken = fn(&CancelToken) -> JobResult<()>;
+type Job = fn() -> JobResult<()>;
+
+/// `checkpoint()?` in a function returning `anyhow::Result`.
+fn through_anyhow(token: &CancelToken) -> anyhow::Result<()> {
+    token.checkpoint()?;
+    Ok(())
+}
+
+/// A job that waits until its own token is cancelled and then returns `f`'s error is
+/// reported as `Cancelled`, whatever the error: it was asked to stop, and stopped.
+#[test]
+fn an_error_returned_after_the_jobs_token_was_cancelled_is_reported_as_cancelled() {
+    let pool = pool(1);
+    let run = |f: JobWithToken| {
+        let (started_tx, started_rx) = mpsc::channel();
+        let h = pool.submit(move |token| {
+            started_tx.send(()).unwrap();
+            let _ = token.wait_cancelled(WATCHDOG);
+            f(token)
+        });
+        started_rx.recv_timeout(WATCHDOG).unwrap();
+        h.cancel();
+        h.join()
+    };
+    let cases: [(&str, JobWithToken); 4] = [
+        ("anyhow", |t| Ok(through_anyhow(t)?)),
+        ("anyhow with context", |t| {
+            Ok(through_anyhow(t).context("while loading the index")?)
+        }),
+        ("io::Error", |t| {
+            Ok(t.checkpoint().map_err(io::Error::from)?)
+        }),
+        ("any error", |_| Err("the stream closed".into())),
+    ];
+    for (name, f) in cases {
+        assert!(
+            matches!(run(f), Err(JobError::Cancelled)),
+            "{name}: not reported as Cancelled"
+        );
+    }
+    // `Ok` after the request is kept (P3), as always.
+    assert!(run(|_| Ok(())).is_ok());
+    let s = pool.stats();
+    assert_eq!((s.cancelled, s.finished), (4, 5));
+}
+
+/// A token that is already cancelled and is not the job's: its `checkpoint()` fails in a
+/// job whose own token is never cancelled, so only the error itself can say
+/// "cancellation".
+fn foreign_cancelled_token() -> CancelToken {
+    let source = CancelSource::new();
+    source.cancel();
+    source.token()
+}
+
+#[test]
+fn a_cancelled_in_the_source_chain_of_a_jobs_error_is_reported_as_cancelled() {
+    let pool = pool(1);
+    let join = |f: Job| pool.submit(move |_| f()).join();
+    let cases: [(&str, Job); 5] = [
+        ("bare", || Ok(foreign_cancelled_token().checkpoint()?)),
+        ("anyhow with context", || {
+            Ok(through_anyhow(&foreign_cancelled_token()).context("while loading the index")?)
+        }),
+        ("context on the Cancelled itself", || {
+            Ok(foreign_cancelled_token().checkpoint().context("step 2")?)
+        }),
+        ("io::Error carrying Cancelled", || {
+            let r = foreign_cancelled_token().checkpoint();
+            Ok(r.map_err(io::Error::from)?)
+        }),
+        ("a user error whose source is Cancelled", || {
+            Err(Wrapped(Cancelled).into())
+        }),
+    ];
+    for (name, f) in cases {
+        assert!(
+            matches!(join(f), Err(JobError::Cancelled)),
+            "{name}: not reported as Cancelled"
+        );
+    }
+    // Errors that do not show the `Cancelled` are the job's own failure: a user type
+    // that hides it, and a plain `anyhow::Error` (anyhow's conversion into a boxed
+    // error hides the type it holds).
+    let failed = |f: Job| match join(f) {
+        Err(JobError::Failed(err)) => err,
+        other => panic!("expected Failed, got {other:?}"),
+    };
+    assert!(failed(|| Err(Opaque.into())).is::<Opaque>());
+    let plain = failed(|| Ok(through_anyhow(&foreign_cancelled_token())?));
+    assert_eq!(plain.to_string(), Cancelled.to_string());
+    let s = pool.stats();
+    assert_eq!((s.cancelled, s.finished), (5, 7));
+    assert!(JobFailure::from(Wrapped(Cancelled)).is_cancelled());
+    assert!(!JobFailure::from(Opaque).is_cancelled());
+}
+
+fn assert_error<E: Error + Send + Sync + 'static>() {}
+fn assert_send_sync<T: Send + Sync>() {}
+
+#[test]
+fn job_error_is_an_error_that_question_mark_carries_into_anyhow_and_boxes() {
+    assert_error::<JobError>();
+    assert_send_sync::<JobHandle<String>>();
+    let pool = pool(1);
+    fn into_anyhow(pool: &ThreadPool, fail: Fail) -> anyhow::Result<&'static str> {
+        Ok(pool.submit(move |token| fail_with(token, fail)).join()?)
+    }
+    fn into_box(pool: &ThreadPool) -> Result<u32, Box<dyn Error + Send + Sync>> {
+        Ok(pool.submit(|_| Ok(3)).join()?)
+    }
+    assert_eq!(into_anyhow(&pool, Fail::Not).unwrap(), "no error");
+    assert_eq!(into_box(&pool).unwrap(), 3);
+    let err = into_anyhow(&pool, Fail::Io).unwrap_err();
+    assert!(matches!(
+        err.downcast_ref::<JobError>(),
+        Some(JobError::Failed(_))
+    ));
+    // The job's own error is the `source()` of `JobError::Failed`.
+    let io = err.chain().find_map(|e| e.downcast_ref::<io::Error>());
+    assert_eq!(io.map(io::Error::kind), Some(io::ErrorKind::NotFound));
+    assert_eq!(err.to_string(), "the job failed");
+    assert!(format!("{err:#}").starts_with("the job failed: "));
+}
+
+#[test]
+fn job_error_messages_say_what_happened() {
+    common::quiet_expected_panics();
+    let pool = pool(1);
+    let h = pool.submit(|_| -> JobResult<()> { panic!("{EXPECTED}: disk full") });
+    let err = h.join().unwrap_err();
+    assert!(err.is_panic());
+    assert_eq!(
+        err.to_string(),
+        format!("the job panicked: {EXPECTED}: disk full")
+    );
+    assert_eq!(
+        format!("{err:?}"),
+        format!("Panicked({:?})", format!("{EXPECTED}: disk full"))
+    );
+    assert_eq!(JobError::Cancelled.to_string(), "the job was cancelled");
+    assert_eq!(
+        JobError::Rejected.to_string(),
+        "the pool was shut down and did not accept the job"
+    );
+    let not_a_panic = JobError::Cancelled.try_into_panic();
+    assert!(matches!(not_a_panic, Err(JobError::Cancelled)));
 }
 
 #[test]
@@ -134,13 +400,12 @@ fn a_job_that_returns_ok_after_a_cancel_keeps_its_work() {
 fn a_panic_becomes_panicked_with_its_payload() {
     common::quiet_expected_panics();
     let pool = pool(1);
-    let h = pool.submit(|_| -> Result<(), Cancelled> { panic!("{EXPECTED}: submitted") });
+    let h = pool.submit(|_| -> cancelpool::JobResult<()> { panic!("{EXPECTED}: submitted") });
     match h.join() {
         Err(JobError::Panicked(payload)) => {
-            assert_eq!(
-                common::panic_message(&*payload),
-                format!("{EXPECTED}: submitted")
-            );
+            let expected = format!("{EXPECTED}: submitted");
+            assert_eq!(payload.message(), Some(expected.as_str()));
+            assert_eq!(common::panic_message(&*payload.into_inner()), expected);
         }
         other => panic!("expected Panicked, got {other:?}"),
     }
@@ -151,30 +416,45 @@ fn a_panic_becomes_panicked_with_its_payload() {
 }
 
 #[test]
-fn join_timeout_times_out_then_later_returns_the_result() {
+fn join_timeout_gives_the_handle_back_then_later_returns_the_result() {
     let pool = pool(1);
     let (go_tx, go_rx) = mpsc::channel::<()>();
-    let mut h = pool.submit(move |_| {
+    let h = pool.submit(move |_| {
         go_rx.recv_timeout(WATCHDOG).unwrap();
         Ok(7)
     });
-    assert!(matches!(
-        h.join_timeout(Duration::from_millis(20)),
-        Err(JobError::TimedOut)
-    ));
-    assert!(matches!(
-        h.join_timeout(Duration::ZERO),
-        Err(JobError::TimedOut)
-    ));
+    let h = h
+        .join_timeout(Duration::from_millis(20))
+        .expect_err("the job waits for `go`: time-out");
+    let h = h
+        .join_timeout(Duration::ZERO)
+        .expect_err("a zero time-out still times out");
     assert!(!h.is_finished());
+    assert!(!h.token().is_cancelled(), "a time-out does not cancel");
     go_tx.send(()).unwrap();
-    assert_eq!(h.join_timeout(WATCHDOG).unwrap(), 7);
-    assert!(h.is_finished());
-    assert!(matches!(
-        h.join_timeout(Duration::ZERO),
-        Err(JobError::AlreadyJoined)
-    ));
-    assert!(matches!(h.join(), Err(JobError::AlreadyJoined)));
+    let result = h
+        .join_timeout(WATCHDOG)
+        .expect("the job ends once released");
+    assert_eq!(result.unwrap(), 7);
+}
+
+#[test]
+fn dropping_the_handle_given_back_by_a_time_out_cancels_the_job() {
+    let pool = pool(1);
+    let (started_tx, started_rx) = mpsc::channel();
+    let h = pool.submit(move |token| {
+        started_tx.send(()).unwrap();
+        token.wait_cancelled(WATCHDOG)?;
+        Ok(())
+    });
+    let token = h.token();
+    started_rx.recv_timeout(WATCHDOG).unwrap();
+    let timed_out = h.join_timeout(Duration::from_millis(5));
+    assert!(timed_out.is_err());
+    drop(timed_out);
+    assert!(token.is_cancelled());
+    pool.shutdown().unwrap();
+    assert_eq!(pool.stats().cancelled, 1);
 }
 
 #[test]
@@ -328,6 +608,36 @@ fn joining_a_handle_from_inside_the_pool_does_not_deadlock() {
             let pool = pool(1);
             let r = pool.install(|| cancelpool::submit(|_| Ok(5)).join().unwrap());
             assert_eq!(r, 5);
+        },
+    );
+}
+
+/// P2: a worker of pool A that joins a job of pool B runs A's jobs meanwhile. Here B's
+/// job needs a job queued on A's only worker, which only the joining worker can run.
+#[test]
+fn joining_a_job_of_another_pool_from_a_worker_runs_its_own_pools_jobs() {
+    common::within(
+        Duration::from_secs(10),
+        "JobHandle::join across pools",
+        || {
+            let a = pool(1);
+            let b = pool(1);
+            let r = a.install(|| {
+                let (tx, rx) = mpsc::channel();
+                // On A's only worker's own deque.
+                let a_job = cancelpool::submit(move |_| {
+                    tx.send(()).unwrap();
+                    Ok(())
+                });
+                let b_job = b.submit(move |_| {
+                    rx.recv_timeout(WATCHDOG).map_err(|_| "A's job never ran")?;
+                    Ok(5)
+                });
+                let r = b_job.join();
+                a_job.join().unwrap();
+                r
+            });
+            assert_eq!(r.unwrap(), 5);
         },
     );
 }

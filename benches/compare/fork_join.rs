@@ -1,5 +1,6 @@
-//! Fork-join: `join` overhead (fib(30) with a `join` at every level) and the speed-up
-//! of fib(35) with a sequential cutoff, on 2 workers each.
+//! Fork-join: `join` overhead (fib(30) with a `join` at every level), the speed-up of
+//! fib(35) with a sequential cutoff, on 2 workers each, and the stack a `join` takes per
+//! recursion level.
 
 use std::hint::black_box;
 
@@ -119,5 +120,59 @@ pub(crate) fn fib_cutoff_rows(cfg: &Config, rows: &mut Vec<Row>) {
         variants[2].0,
         Fig::speedup(&s[0], &s[2]),
         Bar::MinSpeedup(1.95),
+    ));
+}
+
+/// The address of a local of the calling frame.
+#[inline(never)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    black_box(&marker) as *const u8 as usize
+}
+
+/// Recurses `depth` levels through `cancelpool::join`'s first half (run inline on the
+/// calling thread), recording a stack address per level.
+fn frames_cp(depth: usize, out: &mut Vec<usize>) {
+    out.push(stack_address());
+    if depth > 0 {
+        cancelpool::join(|| frames_cp(depth - 1, out), || black_box(0));
+    }
+}
+
+fn frames_rayon(depth: usize, out: &mut Vec<usize>) {
+    out.push(stack_address());
+    if depth > 0 {
+        rayon::join(|| frames_rayon(depth - 1, out), || black_box(0));
+    }
+}
+
+/// Stack bytes per level of a recursion through `join` (the depth a 2 MiB stack allows
+/// follows): measured as the distance between the frames of successive levels, which is
+/// safe to take, unlike recursing until the stack overflows.
+pub(crate) fn join_frame_rows(_cfg: &Config, rows: &mut Vec<Row>) {
+    const LEVELS: usize = 256;
+    let per_level = |addresses: Vec<usize>| {
+        let first = addresses[0];
+        let last = addresses[addresses.len() - 1];
+        first.abs_diff(last) as f64 / (addresses.len() - 1) as f64
+    };
+    let cp = cp_pool(2);
+    let ry = rayon_pool(2);
+    let ours = cp.install(|| {
+        let mut v = Vec::with_capacity(LEVELS + 1);
+        frames_cp(LEVELS, &mut v);
+        per_level(v)
+    });
+    let theirs = ry.install(|| {
+        let mut v = Vec::with_capacity(LEVELS + 1);
+        frames_rayon(LEVELS, &mut v);
+        per_level(v)
+    });
+    rows.push(Row::new(
+        "stack per level of a recursion through `join` (its first half, run inline)",
+        Fig::StackFrame(ours),
+        "rayon join",
+        Fig::StackFrame(theirs),
+        Bar::MaxRatio(1.0),
     ));
 }

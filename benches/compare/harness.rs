@@ -79,6 +79,8 @@ pub(crate) enum Fig {
     Speedup(f64),
     /// Heap allocations per operation.
     Allocs(f64),
+    /// Stack bytes per recursion level (shown with the depth a 2 MiB stack allows).
+    StackFrame(f64),
 }
 
 impl Fig {
@@ -122,6 +124,7 @@ impl Fig {
             Fig::Latency { p50, p99 } => format!("p50 {} / p99 {}", fmt_ns(p50), fmt_ns(p99)),
             Fig::Speedup(x) => format!("{x:.2}× sequential"),
             Fig::Allocs(n) => format!("{n:.3} allocs/op"),
+            Fig::StackFrame(b) => format!("{b:.0} B/level ({:.0} levels in 2 MiB)", 2097152.0 / b),
         }
     }
 }
@@ -168,6 +171,9 @@ impl Bar {
             ),
             (Bar::MaxP50(max), Fig::Latency { p50, .. }, _) => {
                 format!("p50 ≤ {}: {}", fmt_ns(max), verdict(p50 <= max))
+            }
+            (Bar::MaxRatio(max), Fig::StackFrame(a), Fig::StackFrame(b)) => {
+                format!("≤ {max:.2}×: {}", verdict(a / b <= max))
             }
             (Bar::MaxRatio(max), a, b) => match (a.ns(), b.ns()) {
                 (Some(a), Some(b)) => format!("≤ {max:.2}×: {}", verdict(a / b <= max)),
@@ -220,6 +226,7 @@ impl Row {
             }
             (Fig::Speedup(a), Fig::Speedup(b)) => format!("{:.2}×", b / a),
             (Fig::Allocs(a), Fig::Allocs(b)) if b > 0.0 => format!("{:.2}×", a / b),
+            (Fig::StackFrame(a), Fig::StackFrame(b)) => format!("{:.2}×", a / b),
             (a, b) => match (a.ns(), b.ns()) {
                 (Some(a), Some(b)) => format!("{:.2}×", a / b),
                 _ => "—".to_string(),

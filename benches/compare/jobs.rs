@@ -1,10 +1,17 @@
 //! Job throughput: `scope` + `spawn` from a worker, and `submit`/`spawn` from outside
-//! the pool, beside rayon's handle-less `spawn` and threadpool's `execute`.
+//! the pool, beside rayon's handle-less `spawn` and threadpool's `execute`; and how soon
+//! a job's end resumes whoever waits for its `JobHandle`, blocked in `join` or awaiting
+//! it.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+#[cfg(target_os = "linux")]
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
 use cancelpool::JobHandle;
+
+#[cfg(target_os = "linux")]
+use crate::common::{Blocker, Waiter};
 
 use crate::harness::{Bar, Config, Fig, Row, Variant, fmt_count, interleaved, time_ns};
 use crate::pools::{cp_pool, rayon_pool, warm_cp, warm_rayon, warm_threadpool};
@@ -206,6 +213,82 @@ pub(crate) fn spawn_submit_rows(cfg: &Config, rows: &mut Vec<Row>) {
         fig(2),
         variants[3].0,
         fig(3),
+        Bar::None,
+    ));
+}
+
+/// One round of the `await-wake` section: a submitted job spins until `wake`, then ends;
+/// the waiter thread waits for its handle, blocked in `join` or in `block_on(handle)`.
+#[cfg(target_os = "linux")]
+struct HandleWake {
+    handle: Mutex<Option<JobHandle<()>>>,
+    go: Arc<AtomicBool>,
+    awaited: bool,
+}
+
+#[cfg(target_os = "linux")]
+impl HandleWake {
+    fn new(pool: &cancelpool::ThreadPool, awaited: bool) -> Arc<HandleWake> {
+        let go = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&go);
+        let handle = pool.submit(move |_| {
+            // Spins (the job is running when the waiter blocks), so that the round times
+            // the job's end and the handle's wake-up, not a wake-up of the job itself.
+            while !flag.load(Ordering::Acquire) {
+                std::hint::spin_loop();
+            }
+            Ok(())
+        });
+        Arc::new(HandleWake {
+            handle: Mutex::new(Some(handle)),
+            go,
+            awaited,
+        })
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Blocker for HandleWake {
+    fn block(&self) {
+        let handle = self.handle.lock().expect("lock").take().expect("one round");
+        let result = if self.awaited {
+            futures::executor::block_on(handle)
+        } else {
+            handle.join()
+        };
+        result.expect("the job succeeds");
+    }
+
+    fn wake(&self) {
+        self.go.store(true, Ordering::Release);
+    }
+}
+
+/// From a job's end to the return of the thread waiting for its handle: awaited
+/// (`futures::executor::block_on`, a thread-parking executor) beside a blocking `join`.
+#[cfg(target_os = "linux")]
+pub(crate) fn await_wake_rows(cfg: &Config, rows: &mut Vec<Row>) {
+    let rounds = cfg.pick(1000, 4000);
+    // One worker for the spinning job; the waiter thread is outside the pool.
+    let cp = cp_pool(1);
+    let waiter = RefCell::new(Waiter::new());
+    let mut variants: Vec<Variant<'_>> = Vec::new();
+    for awaited in [true, false] {
+        let (waiter, cp) = (&waiter, &cp);
+        variants.push((
+            if awaited { "awaited" } else { "join" },
+            Box::new(move || {
+                let round = HandleWake::new(cp, awaited);
+                waiter.borrow_mut().round(round).as_nanos() as f64
+            }),
+        ));
+    }
+    let s = interleaved(rounds, &mut variants);
+    rows.push(Row::new(
+        "job end → the task awaiting its `JobHandle` resumes (`block_on(handle)`)",
+        Fig::latency(&s[0]),
+        "blocking `JobHandle::join`",
+        Fig::latency(&s[1]),
         Bar::None,
     ));
 }

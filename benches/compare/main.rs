@@ -68,8 +68,11 @@ const SECTIONS: &[(&str, Section)] = &[
     ("stop-thread", stop_thread::stop_thread_rows),
     ("join", fork_join::join_rows),
     ("fib-cutoff", fork_join::fib_cutoff_rows),
+    ("join-frame", fork_join::join_frame_rows),
     ("scope-spawn", jobs::scope_spawn_rows),
     ("spawn-submit", jobs::spawn_submit_rows),
+    #[cfg(target_os = "linux")]
+    ("await-wake", jobs::await_wake_rows),
     ("alloc", alloc::alloc_rows),
     ("par-sum", iter::par_sum_rows),
     ("par-map-collect", iter::par_map_collect_rows),

@@ -64,10 +64,11 @@ impl JobRef {
         }
     }
 
-    /// Identifies the job (to recognise a `join`'s own half when popping it back).
+    /// True if this is the job at `job` (to recognise a `join`'s own half when popping
+    /// it back; comparing addresses, not keeping one, keeps `join`'s frame small).
     #[inline]
-    pub(crate) fn id(&self) -> *const JobHeader {
-        self.pointer
+    pub(crate) fn is<T>(&self, job: &T) -> bool {
+        std::ptr::eq(self.pointer.cast::<u8>(), (job as *const T).cast::<u8>())
     }
 
     /// The isolation tag of the job.

@@ -8,7 +8,7 @@
 //! fork (C5): a stolen `b` enters it on the thief's thread.
 
 use super::job::StackJob;
-use super::latch::SpinLatch;
+use super::latch::ForkLatch;
 use super::registry::WorkerThread;
 use crate::cancel::state;
 use crate::util::unwind;
@@ -121,12 +121,10 @@ where
         state::current(),
         worker.isolation.get(),
         |migrated| b(FnContext { migrated }),
-        SpinLatch::new(&worker.registry, worker.index),
+        ForkLatch::new(worker.index),
     );
     // SAFETY: `job_b` stays in this frame until it ran (inline) or its latch is set.
-    let job_b_ref = unsafe { job_b.as_job_ref() };
-    let job_b_id = job_b_ref.id();
-    worker.push(job_b_ref);
+    worker.push(unsafe { job_b.as_job_ref() });
 
     let result_a = match unwind::halt_unwinding(|| a(FnContext { migrated: injected })) {
         Ok(v) => v,
@@ -139,7 +137,7 @@ where
 
     while !job_b.latch.probe() {
         match worker.take_local_job() {
-            Some(job) if job.id() == job_b_id => {
+            Some(job) if job.is(&job_b) => {
                 // Not stolen: run `b` here, in this job's context (it is ours).
                 let result_b = job_b.run_inline(injected);
                 return (result_a, result_b);

@@ -127,11 +127,6 @@ impl<'r> SpinLatch<'r> {
             target,
         }
     }
-
-    #[inline]
-    pub(crate) fn probe(&self) -> bool {
-        self.core.probe()
-    }
 }
 
 impl AsCoreLatch for SpinLatch<'_> {
@@ -149,6 +144,50 @@ impl Latch for SpinLatch<'_> {
         if unsafe { CoreLatch::set_raw(&(*this).core) } {
             // SAFETY: the registry is kept alive by the setting worker's `Arc`.
             unsafe { (*registry).sleep.wake_specific(target) };
+        }
+    }
+}
+
+/// The latch of a `join`'s second half: like [`SpinLatch`], but without the registry
+/// pointer, which keeps `join`'s frame (and so the recursion depth a stack allows) at
+/// rayon's size. Only a worker of the owner's pool may set it (a fork is only ever run
+/// by a worker of the pool whose deque it was pushed on): the setter wakes the owner
+/// through its own registry.
+pub(crate) struct ForkLatch {
+    core: CoreLatch,
+    owner: usize,
+}
+
+impl ForkLatch {
+    pub(crate) fn new(owner: usize) -> Self {
+        ForkLatch {
+            core: CoreLatch::new(),
+            owner,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn probe(&self) -> bool {
+        self.core.probe()
+    }
+}
+
+impl AsCoreLatch for ForkLatch {
+    fn as_core_latch(&self) -> &CoreLatch {
+        &self.core
+    }
+}
+
+impl Latch for ForkLatch {
+    unsafe fn set(this: *const Self) {
+        // SAFETY: read before the swap, while `this` is live (job invariant 2).
+        let owner = unsafe { (*this).owner };
+        // SAFETY: forwarded contract.
+        if unsafe { CoreLatch::set_raw(&(*this).core) } {
+            super::registry::WorkerThread::with_current(|worker| {
+                let worker = worker.expect("a fork is run by a worker of its pool");
+                worker.registry.sleep.wake_specific(owner);
+            });
         }
     }
 }

@@ -9,6 +9,7 @@
 //! | job memory: `JobRef`, `StackJob`, `HeapJob` | `job` |
 //! | one-shot signals a worker can sleep on | `latch` |
 //! | `join`, `scope`, `spawn`, `submit`, `isolate` | one module each |
+//! | what a submitted job returns and its handle reports | `job_error` |
 //! | the owning handle, synchronous shutdown | `thread_pool` |
 //! | the lazily started global pool | `global` |
 //!
@@ -21,6 +22,7 @@ pub(crate) mod deque;
 pub(crate) mod global;
 pub(crate) mod isolate;
 pub(crate) mod job;
+pub(crate) mod job_error;
 pub(crate) mod join;
 pub(crate) mod latch;
 pub(crate) mod registry;
@@ -34,11 +36,12 @@ pub(crate) mod thread_pool;
 pub use builder::{BuildError, MAX_THREADS, ThreadPoolBuilder};
 pub use global::shutdown_global;
 pub use isolate::isolate;
+pub use job_error::{JobError, JobFailure, JobResult, PanicPayload};
 pub use join::{FnContext, join, join_context};
 pub use scope::{Scope, scope};
 pub use spawn::spawn;
 pub use stats::PoolStats;
-pub use submit::{JobError, JobHandle, submit};
+pub use submit::{JobHandle, submit};
 pub use thread_pool::{ShutdownError, ThreadPool};
 
 /// The number of workers of the current pool (the global one outside any pool).

@@ -230,7 +230,16 @@ impl ThreadPool {
         super::spawn::spawn_in(&self.registry, f)
     }
 
-    /// Submits a cancellable job (P3); see [`JobHandle`](crate::JobHandle).
+    /// Submits a cancellable job, and returns its [`JobHandle`](crate::JobHandle): join
+    /// it, join it with a time-out, `.await` it, or cancel it. Dropping the handle cancels
+    /// the job (`detach()` lets it run on), so an unused handle is a warning.
+    ///
+    /// The closure gets the job's token and returns a [`JobResult<T>`](crate::JobResult):
+    /// `?` converts any error (`io::Error`, `anyhow::Error`, boxed errors, the
+    /// `Cancelled` of `checkpoint()`), and `join()` reports it as
+    /// [`JobError::Cancelled`](crate::JobError::Cancelled) or
+    /// [`JobError::Failed`](crate::JobError::Failed). After shutdown the handle reports
+    /// [`JobError::Rejected`](crate::JobError::Rejected) and nothing runs.
     ///
     /// # Example
     ///
@@ -246,10 +255,17 @@ impl ThreadPool {
     /// });
     /// handle.cancel();
     /// assert!(matches!(handle.join(), Err::<(), _>(JobError::Cancelled)));
+    ///
+    /// // Awaited, on any executor (here `futures`' `block_on`):
+    /// let config = pool.submit(|_| Ok(std::fs::read_to_string("/no/such/config")?));
+    /// match futures::executor::block_on(config) {
+    ///     Err(JobError::Failed(err)) => assert!(err.is::<std::io::Error>()),
+    ///     other => panic!("{other:?}"),
+    /// }
     /// ```
     pub fn submit<F, T>(&self, f: F) -> super::JobHandle<T>
     where
-        F: FnOnce(&CancelToken) -> Result<T, crate::Cancelled> + Send + 'static,
+        F: FnOnce(&CancelToken) -> super::JobResult<T> + Send + 'static,
         T: Send + 'static,
     {
         super::submit::submit_in(&self.registry, f)
