@@ -440,7 +440,7 @@ fn a_job_awaits_nothing_but_an_async_caller_awaits_the_jobs_token() {
                 job_token.sleep(Duration::from_millis(50))?;
             }
             #[allow(unreachable_code)]
-            Ok::<(), cancelpool::Cancelled>(())
+            Ok::<(), cancelpool::JobFailure>(())
         });
         let job_token = started_rx.recv().unwrap();
         let (tx, rx) = mpsc::channel();
