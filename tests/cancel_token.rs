@@ -709,7 +709,7 @@ fn pool_shutdown_reports_shutdown_to_running_jobs() {
     let job = pool.submit(move |token| {
         tx.send(token.clone()).unwrap();
         token.wait_cancelled(None)?;
-        Ok::<(), Cancelled>(())
+        Ok::<(), cancelpool::JobFailure>(())
     });
     let token = rx.recv().unwrap();
     assert_eq!(pool.token().cause(), None);
@@ -726,7 +726,7 @@ fn a_handle_cancel_and_cancel_all_report_requested() {
         .unwrap();
     let job = pool.submit(|token| {
         token.wait_cancelled(None)?;
-        Ok::<(), Cancelled>(())
+        Ok::<(), cancelpool::JobFailure>(())
     });
     let token = job.token();
     job.cancel();
