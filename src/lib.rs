@@ -132,6 +132,8 @@
 
 pub mod cancel;
 pub mod iter;
+#[doc(inline)]
+pub use iter::{range, slice, vec};
 pub mod pool;
 pub mod prelude;
 #[cfg(all(feature = "signal", unix, not(loom)))]
