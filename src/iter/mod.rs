@@ -90,6 +90,8 @@ pub mod plumbing;
 #[doc(hidden)]
 pub mod range;
 #[doc(hidden)]
+pub mod range_inclusive;
+#[doc(hidden)]
 pub mod slice;
 #[doc(hidden)]
 pub mod vec;
