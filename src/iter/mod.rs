@@ -88,11 +88,19 @@ pub mod plumbing;
 
 // Sources, public at the crate root under rayon's paths (`cancelpool::slice`, ...).
 #[doc(hidden)]
+pub mod array;
+#[doc(hidden)]
+pub mod option;
+#[doc(hidden)]
 pub mod range;
 #[doc(hidden)]
 pub mod range_inclusive;
 #[doc(hidden)]
+pub mod result;
+#[doc(hidden)]
 pub mod slice;
+#[doc(hidden)]
+pub mod string;
 #[doc(hidden)]
 pub mod vec;
 
@@ -104,6 +112,7 @@ mod cloned;
 mod cmp;
 mod collect;
 mod copied;
+mod delegate;
 mod empty;
 mod enumerate;
 mod extend;
