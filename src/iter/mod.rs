@@ -90,6 +90,8 @@ pub mod plumbing;
 #[doc(hidden)]
 pub mod array;
 #[doc(hidden)]
+pub mod collections;
+#[doc(hidden)]
 pub mod option;
 #[doc(hidden)]
 pub mod range;

@@ -12,8 +12,8 @@ use super::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 /// use cancelpool::iter::once;
 /// use cancelpool::prelude::*;
 ///
-/// let v: Vec<i32> = (0..3).into_par_iter().chain(once(42)).collect();
-/// assert_eq!(v, [0, 1, 2, 42]);
+/// let v: Vec<(i32, char)> = once(42).zip(['a']).collect();
+/// assert_eq!(v, [(42, 'a')]);
 /// ```
 pub fn once<T: Send>(item: T) -> Once<T> {
     Once { item }

@@ -92,7 +92,7 @@ impl<T: Send> IndexedParallelIterator for IntoIter<T> {
 ///
 /// let opt = Some(5);
 /// let iter: cancelpool::option::Iter<'_, i32> = opt.par_iter();
-/// assert_eq!(iter.copied().max(), Some(5));
+/// assert_eq!(iter.max(), Some(&5));
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
 #[derive(Debug)]

@@ -58,7 +58,7 @@ delegate_indexed_iterator!(IntoIter<T> => T, impl<T: Send>);
 ///
 /// let r: Result<i32, ()> = Ok(5);
 /// let iter: cancelpool::result::Iter<'_, i32> = r.par_iter();
-/// assert_eq!(iter.copied().max(), Some(5));
+/// assert_eq!(iter.max(), Some(&5));
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
 #[derive(Debug)]
