@@ -133,9 +133,7 @@
 pub mod cancel;
 pub mod iter;
 #[doc(inline)]
-pub use iter::{
-    array, collections, option, range, range_inclusive, result, slice, string, vec,
-};
+pub use iter::{array, collections, option, range, range_inclusive, result, slice, string, vec};
 pub mod pool;
 pub mod prelude;
 #[cfg(all(feature = "signal", unix, not(loom)))]

@@ -129,6 +129,7 @@ mod flatten_iter;
 mod fold;
 mod fold_chunks;
 mod for_each;
+mod from_par_iter;
 mod inspect;
 mod interleave;
 mod interleave_shortest;

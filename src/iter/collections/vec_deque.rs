@@ -380,7 +380,10 @@ impl<T: Send> IndexedParallelIterator for Drain<'_, T> {
     fn with_producer<CB: ProducerCallback<T>>(mut self, callback: CB) -> CB::Output {
         self.driven = true;
         let mut buffer = AsVec::new(self.deque);
-        buffer.vec.par_drain(self.range.clone()).with_producer(callback)
+        buffer
+            .vec
+            .par_drain(self.range.clone())
+            .with_producer(callback)
     }
 }
 
