@@ -1115,7 +1115,8 @@ fn multizip_tuples() {
         10..20,
         11..14,
     );
-    let expected: Vec<(i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32)> = (0..3)
+    type Twelve = (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32);
+    let expected: Vec<Twelve> = (0..3)
         .map(|i| {
             (
                 i,

@@ -9,7 +9,7 @@
 //! assert_eq!(joined, "ab");
 //! ```
 //!
-//! The array moves into a `ManuallyDrop` and its items into a [`DrainProducer`], which
+//! The array moves into a `ManuallyDrop` and its items into a `DrainProducer`, which
 //! drops every item it does not hand out; the array itself never drops them.
 
 use std::mem::ManuallyDrop;

@@ -11,7 +11,7 @@
 //!
 //! # Invariants
 //!
-//! The items move out through a [`DrainProducer`]: a producer that owns the items of a
+//! The items move out through a `DrainProducer`: a producer that owns the items of a
 //! sub-slice of the vector's buffer and moves them out one by one, dropping the ones it
 //! did not hand out when it is dropped (a piece that panicked, a chain that stopped
 //! early or was cancelled). Before the producer exists, the vector's length is cut to
@@ -20,7 +20,7 @@
 //! 1. `into_par_iter()`: the length goes to 0; the vector keeps only its allocation.
 //! 2. `par_drain(start..end)`: the length goes to `start`, so the vector owns the items
 //!    before the range, the producer those in it, and nobody the tail after it — until
-//!    [`Drain`]'s `Drop`, which runs after the producer and every piece of it are gone
+//!    `Drain`'s `Drop`, which runs after the producer and every piece of it are gone
 //!    (also when a piece panicked), moves the tail down to `start` and sets the length
 //!    back to cover it. A `Drain` that was never driven removes its range with
 //!    `Vec::drain` instead.
