@@ -21,10 +21,9 @@ use super::{
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// let (a, b, c) = (vec![1, 2, 3], [10, 20, 30], 100..);
-/// # let c = 100..200;
+/// let (a, b, c) = (vec![1, 2, 3], [10, 20, 30], 100..200);
 /// let sums: Vec<i32> = (&a, &b, c).into_par_iter().map(|(x, y, z)| x + y + z).collect();
-/// assert_eq!(sums, [111, 122, 133]);
+/// assert_eq!(sums, [111, 123, 135]);
 ///
 /// let mut left = vec![0; 3];
 /// let mut right = vec![0; 3];

@@ -6,7 +6,7 @@
 //!
 //! let mut s = String::from("héllo wörld");
 //! let upper: String = s.par_drain(6..).map(|c| c.to_ascii_uppercase()).collect();
-//! assert_eq!((s.as_str(), upper.as_str()), ("héllo", "WöRLD"));
+//! assert_eq!((s.as_str(), upper.as_str()), ("héllo", " WöRLD"));
 //! ```
 
 use std::ops::{Range, RangeBounds};
