@@ -348,6 +348,9 @@ pub(super) trait Offset: Copy + Send + Ord {
     /// `self - 1`, for a value known not to be the type's minimum.
     fn pred(self) -> Self;
 
+    /// `self + 1`, unless `self` is the type's maximum.
+    fn checked_next(self) -> Option<Self>;
+
     /// `span` as a `usize`, if it fits.
     fn span_len(span: Self::Span) -> Option<usize>;
 }
@@ -379,6 +382,11 @@ macro_rules! offset_impl {
             #[inline]
             fn pred(self) -> $t {
                 self - 1
+            }
+
+            #[inline]
+            fn checked_next(self) -> Option<$t> {
+                self.checked_add(1)
             }
 
             #[inline]

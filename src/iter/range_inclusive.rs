@@ -176,8 +176,14 @@ macro_rules! indexed_range {
             }
 
             fn with_producer<CB: ProducerCallback<$t>>(iter: Iter<$t>, callback: CB) -> CB::Output {
-                let len = iter.len();
-                Offsets::new(*iter.range.start(), len).with_producer(callback)
+                match exclusive(&iter) {
+                    // The usual case runs as the exclusive range, with its tighter loop.
+                    Some(range) => range.into_par_iter().with_producer(callback),
+                    None => {
+                        let len = iter.len();
+                        Offsets::new(*iter.range.start(), len).with_producer(callback)
+                    }
+                }
             }
         }
     )*};
@@ -186,6 +192,13 @@ macro_rules! indexed_range {
 indexed_range!(u8, u16, i8, i16);
 #[cfg(target_pointer_width = "64")]
 indexed_range!(u32, i32);
+
+/// The same values as an exclusive range, whose producer has the tightest loop — unless
+/// the range is empty or ends at the type's maximum, which no exclusive range reaches.
+fn exclusive<T: Offset>(iter: &Iter<T>) -> Option<std::ops::Range<T>> {
+    let (first, last) = iter.bounds()?;
+    Some(first..last.checked_next()?)
+}
 
 /// How a range of a type that is not indexed runs.
 enum Plan<T> {
@@ -207,6 +220,9 @@ macro_rules! unindexed_range {
     ($($t:ty),*) => {$(
         impl RangeInteger for $t {
             fn drive_unindexed<C: UnindexedConsumer<$t>>(iter: Iter<$t>, consumer: C) -> C::Result {
+                if let Some(range) = exclusive(&iter) {
+                    return range.into_par_iter().drive_unindexed(consumer);
+                }
                 match plan(iter) {
                     Plan::Indexed(offsets) => bridge(offsets, consumer),
                     Plan::Halving(halves) => bridge_unindexed(halves, consumer),
@@ -222,6 +238,9 @@ macro_rules! unindexed_range {
                 consumer: C,
                 check: CancelCheck<'_>,
             ) -> C::Result {
+                if let Some(range) = exclusive(&iter) {
+                    return range.into_par_iter().drive_checked(consumer, check);
+                }
                 match plan(iter) {
                     Plan::Indexed(offsets) => bridge_checked(offsets, consumer, check),
                     Plan::Halving(halves) => {
