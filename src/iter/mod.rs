@@ -1549,7 +1549,7 @@ pub trait ParallelIterator: Sized + Send {
 /// }
 /// assert_eq!(halves((0..10).into_par_iter()), 5);
 /// ```
-#[allow(clippy::len_without_is_empty)] // rayon's trait has `len` only
+#[allow(clippy::len_without_is_empty)] // rayon's trait has no `is_empty`
 pub trait IndexedParallelIterator: ParallelIterator {
     /// Divides the iterator into a sequence of blocks of growing size (the number of
     /// threads, then doubling), each run in parallel, one after the other: a
