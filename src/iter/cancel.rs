@@ -657,11 +657,11 @@ macro_rules! cancellable_consumers {
 
         pub fn try_reduce<XT, XOP, XID>(self, identity: XID, op: XOP) -> Result<$Item, $crate::Cancelled>
         where XOP: Fn(XT, XT) -> $Item + Sync + Send, XID: Fn() -> XT + Sync + Send, $Item: $crate::iter::private::Try<Output = XT>
-        { $crate::iter::cancel::run_cancellable(self, |it| <Self as $crate::iter::ParallelIterator>::try_reduce(it, identity, op)) }
+        { $crate::iter::cancel::run_cancellable_decisive(self, |it| <Self as $crate::iter::ParallelIterator>::try_reduce(it, identity, op), $crate::iter::private::Try::is_failure) }
 
         pub fn try_reduce_with<XT, XOP>(self, op: XOP) -> Result<Option<$Item>, $crate::Cancelled>
         where XOP: Fn(XT, XT) -> $Item + Sync + Send, $Item: $crate::iter::private::Try<Output = XT>
-        { $crate::iter::cancel::run_cancellable(self, |it| <Self as $crate::iter::ParallelIterator>::try_reduce_with(it, op)) }
+        { $crate::iter::cancel::run_cancellable_decisive(self, |it| <Self as $crate::iter::ParallelIterator>::try_reduce_with(it, op), |r| r.as_ref().is_some_and($crate::iter::private::Try::is_failure)) }
 
         pub fn sum<XS>(self) -> Result<XS, $crate::Cancelled>
         where XS: Send + ::std::iter::Sum<$Item> + ::std::iter::Sum<XS>

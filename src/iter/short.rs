@@ -28,6 +28,9 @@
 //! `Stop`, which outlives every piece of the call: the pieces are joined before the call
 //! that made the `Stop` returns.
 
+use super::ParallelIterator;
+use super::cancel::CancelCheck;
+use super::plumbing::{Consumer, Folder, UnindexedConsumer};
 use crate::cancel::state::{self, Context};
 use crate::sync::atomic::{AtomicBool, Ordering};
 use crate::{CancelSource, CancelToken};
@@ -71,6 +74,12 @@ impl Stop {
         under(&self.outer, f)
     }
 
+    /// The items of `iter` until the call stops: it checks before pulling each one, so
+    /// no item is made after the stop.
+    pub(super) fn until<I: Iterator>(&self, iter: I) -> Until<'_, I> {
+        Until { iter, stop: self }
+    }
+
     /// Whether the answer is known (step 2).
     #[inline]
     pub(super) fn is_set(&self) -> bool {
@@ -97,29 +106,211 @@ fn under<R>(token: &CancelToken, f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// An iterator over the items of an adapter's base, pulled under the child token
-/// (protocol step 5), for the folder after the adapter, which runs under the outer one.
-pub(super) struct Inside<'s, I> {
+/// See [`Stop::until`].
+pub(super) struct Until<'s, I> {
     iter: I,
     stop: &'s Stop,
 }
 
-impl<'s, I> Inside<'s, I> {
-    pub(super) fn new(iter: I, stop: &'s Stop) -> Self {
-        Inside { iter, stop }
-    }
-}
-
-impl<I: Iterator> Iterator for Inside<'_, I> {
+impl<I: Iterator> Iterator for Until<'_, I> {
     type Item = I::Item;
 
     #[inline]
     fn next(&mut self) -> Option<I::Item> {
-        let iter = &mut self.iter;
-        self.stop.inside(|| iter.next())
+        if self.stop.is_set() {
+            None
+        } else {
+            self.iter.next()
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.iter.size_hint()
+        (0, self.iter.size_hint().1)
+    }
+}
+
+/// What an adapter that stops early (`while_some`, `take_any`, `take_any_while`) does
+/// with each item of its base: pass it on, maybe changed, or drop it and stop the call.
+pub(super) trait Gate<T>: Sync {
+    /// The items passed on.
+    type Out;
+
+    /// `Some` to pass `item` on; `None` after calling `stop.set()`: the call is over.
+    fn admit(&self, item: T, stop: &Stop) -> Option<Self::Out>;
+}
+
+/// Drives `base` through `gate` into `consumer` (protocol steps 1 and 5).
+pub(super) fn drive_gated<I, G, C>(base: I, gate: &G, consumer: C) -> C::Result
+where
+    I: ParallelIterator,
+    G: Gate<I::Item>,
+    C: UnindexedConsumer<G::Out>,
+{
+    let stop = Stop::new();
+    let consumer = GateConsumer {
+        base: consumer,
+        gate,
+        stop: &stop,
+    };
+    stop.run(|| base.drive_unindexed(consumer))
+}
+
+/// [`drive_gated`] for a `with_cancel` after the adapter.
+pub(super) fn drive_gated_checked<I, G, C>(
+    base: I,
+    gate: &G,
+    consumer: C,
+    check: CancelCheck<'_>,
+) -> C::Result
+where
+    I: ParallelIterator,
+    G: Gate<I::Item>,
+    C: UnindexedConsumer<G::Out>,
+{
+    let stop = Stop::new();
+    let consumer = GateConsumer {
+        base: consumer,
+        gate,
+        stop: &stop,
+    };
+    stop.run(|| base.drive_checked(consumer, check))
+}
+
+/// The consumer a gated adapter hands to its base.
+struct GateConsumer<'s, C, G> {
+    base: C,
+    gate: &'s G,
+    stop: &'s Stop,
+}
+
+impl<'s, T, C, G> Consumer<T> for GateConsumer<'s, C, G>
+where
+    G: Gate<T>,
+    C: Consumer<G::Out>,
+{
+    type Folder = GateFolder<'s, C::Folder, G>;
+    type Reducer = C::Reducer;
+    type Result = C::Result;
+
+    fn split_at(self, index: usize) -> (Self, Self, C::Reducer) {
+        let (left, right, reducer) = self.base.split_at(index);
+        (
+            GateConsumer { base: left, ..self },
+            GateConsumer {
+                base: right,
+                ..self
+            },
+            reducer,
+        )
+    }
+
+    fn into_folder(self) -> Self::Folder {
+        GateFolder {
+            base: self.base.into_folder(),
+            gate: self.gate,
+            stop: self.stop,
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.stop.is_set() || self.base.full()
+    }
+}
+
+impl<T, C, G> UnindexedConsumer<T> for GateConsumer<'_, C, G>
+where
+    G: Gate<T>,
+    C: UnindexedConsumer<G::Out>,
+{
+    fn split_off_left(&self) -> Self {
+        GateConsumer {
+            base: self.base.split_off_left(),
+            gate: self.gate,
+            stop: self.stop,
+        }
+    }
+
+    fn to_reducer(&self) -> C::Reducer {
+        self.base.to_reducer()
+    }
+}
+
+/// Pulls items from the base under the child token and hands those the gate admits to
+/// the folder after it under the outer one (step 5).
+struct GateFolder<'s, F, G> {
+    base: F,
+    gate: &'s G,
+    stop: &'s Stop,
+}
+
+impl<T, F, G> Folder<T> for GateFolder<'_, F, G>
+where
+    G: Gate<T>,
+    F: Folder<G::Out>,
+{
+    type Result = F::Result;
+
+    fn consume(mut self, item: T) -> Self {
+        if !self.stop.is_set() {
+            if let Some(item) = self.gate.admit(item, self.stop) {
+                let base = self.base;
+                self.base = self.stop.outside(|| base.consume(item));
+            }
+        }
+        self
+    }
+
+    fn consume_iter<I: IntoIterator<Item = T>>(mut self, iter: I) -> Self {
+        let gated = GateIter {
+            iter: iter.into_iter(),
+            gate: self.gate,
+            stop: self.stop,
+        };
+        let base = self.base;
+        self.base = self.stop.outside(|| base.consume_iter(gated));
+        self
+    }
+
+    fn complete(self) -> F::Result {
+        let base = self.base;
+        self.stop.outside(|| base.complete())
+    }
+
+    fn full(&self) -> bool {
+        self.stop.is_set() || self.base.full()
+    }
+}
+
+/// The items of a piece that the gate admits, pulled under the child token; it ends
+/// when the call stops.
+struct GateIter<'s, I, G> {
+    iter: I,
+    gate: &'s G,
+    stop: &'s Stop,
+}
+
+impl<I, G> Iterator for GateIter<'_, I, G>
+where
+    I: Iterator,
+    G: Gate<I::Item>,
+{
+    type Item = G::Out;
+
+    #[inline]
+    fn next(&mut self) -> Option<G::Out> {
+        if self.stop.is_set() {
+            return None;
+        }
+        let iter = &mut self.iter;
+        let item = self.stop.inside(|| iter.next())?;
+        // Another piece may have stopped the call while this item was made.
+        if self.stop.is_set() {
+            return None;
+        }
+        self.gate.admit(item, self.stop)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, self.iter.size_hint().1)
     }
 }
