@@ -46,8 +46,8 @@ use super::{IndexedParallelIterator, ParallelIterator};
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// let csv: String = ["a", "b", "c"].par_iter().copied().intersperse(",").collect();
-/// assert_eq!(csv, "a,b,c");
+/// let csv: Vec<&str> = ["a", "b", "c"].par_iter().copied().intersperse(",").collect();
+/// assert_eq!(csv.concat(), "a,b,c");
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
 #[derive(Clone, Debug)]

@@ -18,15 +18,17 @@
 //! 5. An *adapter* that stops early (`while_some`, `take_any`, `take_any_while`,
 //!    `try_fold`) stops the work before it in the chain, whose items it will not pass on,
 //!    but not the work after it: an item it has passed on belongs to the rest of the
-//!    chain, which must be able to finish it. So its folders hand items on under the
-//!    token that was current when the call began ([`Stop::outside`]) and pull items from
-//!    their base under the child ([`Stop::inside`], [`Inside`]). A consumer at the end of
-//!    the chain (`try_reduce`, `find_any`) and `panic_fuse` (whose call re-raises a panic
-//!    anyway) keep the child for the whole chain.
+//!    chain, which must be able to finish it (`take_any(1)` sets the stop as it passes its
+//!    one item on). So its folders hand items on under the token that was current when
+//!    the call began ([`Stop::outside`]) and pull items from their base under the child
+//!    ([`Stop::inside`]); [`drive_gated`] does this for the adapters that only decide,
+//!    item by item, what to pass on ([`Gate`]). A consumer at the end of the chain
+//!    (`try_reduce`, `find_any`) and `panic_fuse` (whose call re-raises a panic anyway)
+//!    keep the child for the whole chain.
 //!
-//! Switching the current token is a thread-local write, and the tokens live in the
+//! Switching the current token is two thread-local writes, and both tokens live in the
 //! `Stop`, which outlives every piece of the call: the pieces are joined before the call
-//! that made the `Stop` returns.
+//! that made the `Stop` returns (state invariant 1).
 
 use super::ParallelIterator;
 use super::cancel::CancelCheck;
