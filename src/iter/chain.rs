@@ -5,9 +5,7 @@
 //! halves are: its producer pairs theirs and splits whichever half holds the index.
 
 use super::cancel::{CancelCheck, cancellable_adapter};
-use super::plumbing::{
-    Consumer, Folder, Producer, ProducerCallback, Reducer, UnindexedConsumer,
-};
+use super::plumbing::{Consumer, Folder, Producer, ProducerCallback, Reducer, UnindexedConsumer};
 use super::{IndexedParallelIterator, ParallelIterator};
 
 /// The items of `a`, then those of `b`; made by [`ParallelIterator::chain`].

@@ -117,7 +117,10 @@ where
 
     fn split_at(self, index: usize) -> (Self, Self) {
         let (left, right) = self.base.split_at(index);
-        (ClonedProducer { base: left }, ClonedProducer { base: right })
+        (
+            ClonedProducer { base: left },
+            ClonedProducer { base: right },
+        )
     }
 
     fn fold_with<F: Folder<T>>(self, folder: F) -> F {

@@ -118,7 +118,10 @@ where
 
     fn split_at(self, index: usize) -> (Self, Self) {
         let (left, right) = self.base.split_at(index);
-        (CopiedProducer { base: left }, CopiedProducer { base: right })
+        (
+            CopiedProducer { base: left },
+            CopiedProducer { base: right },
+        )
     }
 
     fn fold_with<F: Folder<T>>(self, folder: F) -> F {

@@ -381,7 +381,11 @@ where
         let held = usize::from(self.held.is_some());
         let first = usize::from(!self.sep_next);
         let (lo, hi) = self.iter.size_hint();
-        let bound = |n: usize| n.checked_mul(2)?.checked_add(held)?.checked_sub(first.min(n));
+        let bound = |n: usize| {
+            n.checked_mul(2)?
+                .checked_add(held)?
+                .checked_sub(first.min(n))
+        };
         (bound(lo).unwrap_or(usize::MAX), hi.and_then(bound))
     }
 }

@@ -12,9 +12,7 @@
 use std::thread;
 
 use super::cancel::{CancelCheck, cancellable_adapter};
-use super::plumbing::{
-    Consumer, Folder, Producer, ProducerCallback, Reducer, UnindexedConsumer,
-};
+use super::plumbing::{Consumer, Folder, Producer, ProducerCallback, Reducer, UnindexedConsumer};
 use super::short::Stop;
 use super::{IndexedParallelIterator, ParallelIterator};
 
@@ -276,7 +274,9 @@ impl<T, F: Folder<T>> Folder<T> for FuseFolder<'_, F> {
     }
 
     fn consume_iter<I: IntoIterator<Item = T>>(mut self, iter: I) -> Self {
-        self.base = self.base.consume_iter(self.fuse.stop.until(iter.into_iter()));
+        self.base = self
+            .base
+            .consume_iter(self.fuse.stop.until(iter.into_iter()));
         self
     }
 

@@ -67,7 +67,8 @@ where
 
     fn drive_unindexed<C: UnindexedConsumer<R>>(self, consumer: C) -> C::Result {
         let stop = Stop::new();
-        let consumer = TryFoldConsumer::new(consumer, Identity(&self.identity), &self.fold_op, &stop);
+        let consumer =
+            TryFoldConsumer::new(consumer, Identity(&self.identity), &self.fold_op, &stop);
         stop.run(|| self.base.drive_unindexed(consumer))
     }
 
@@ -77,7 +78,8 @@ where
         check: CancelCheck<'_>,
     ) -> C::Result {
         let stop = Stop::new();
-        let consumer = TryFoldConsumer::new(consumer, Identity(&self.identity), &self.fold_op, &stop);
+        let consumer =
+            TryFoldConsumer::new(consumer, Identity(&self.identity), &self.fold_op, &stop);
         stop.run(|| self.base.drive_checked(consumer, check))
     }
 }

@@ -299,7 +299,9 @@ where
     F: Fn(&mut I::Item),
 {
     fn next_back(&mut self) -> Option<I::Item> {
-        self.base.next_back().map(|item| apply(self.update_op, item))
+        self.base
+            .next_back()
+            .map(|item| apply(self.update_op, item))
     }
 }
 
