@@ -1217,9 +1217,7 @@ fn cancelled_chains_drop_every_item_once() {
     drops_once!("flatten", |it, _counts| it.map(|t| vec![t]).flatten());
     drops_once!("flat_map_iter", |it, _counts| it
         .flat_map_iter(|t| vec![t.clone(), t]));
-    drops_once!("flatten_iter", |it, _counts| it
-        .map(|t| Some(t))
-        .flatten_iter());
+    drops_once!("flatten_iter", |it, _counts| it.map(Some).flatten_iter());
     drops_once!("intersperse", |it, counts| it
         .intersperse(Tracked::new(N, counts)));
     drops_once!("while_some", |it, _counts| it.map(Some).while_some());

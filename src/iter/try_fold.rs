@@ -25,9 +25,9 @@ use super::short::Stop;
 /// use cancelpool::prelude::*;
 ///
 /// // Sums that would overflow a `u8` fail.
-/// let ok = (1..=10u8).into_par_iter().try_fold(|| 0u8, |a, x| a.checked_add(x)).try_reduce(|| 0, u8::checked_add);
+/// let ok = (1..11u8).into_par_iter().try_fold(|| 0u8, |a, x| a.checked_add(x)).try_reduce(|| 0, u8::checked_add);
 /// assert_eq!(ok, Some(55));
-/// let too_big = (1..=30u8).into_par_iter().try_fold(|| 0u8, |a, x| a.checked_add(x)).try_reduce(|| 0, u8::checked_add);
+/// let too_big = (1..31u8).into_par_iter().try_fold(|| 0u8, |a, x| a.checked_add(x)).try_reduce(|| 0, u8::checked_add);
 /// assert_eq!(too_big, None);
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
