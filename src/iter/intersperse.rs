@@ -322,16 +322,18 @@ where
     }
 
     fn consume_iter<I: IntoIterator<Item = T>>(mut self, iter: I) -> Self {
-        let mut seps = WithSeps {
+        let mut seen = false;
+        let seps = WithSeps {
             iter: iter.into_iter(),
             item: &self.item,
             held: None,
             sep_next: self.sep_next,
-            any: false,
+            seen: &mut seen,
         };
-        self.base = self.base.consume_iter(&mut seps);
-        self.sep_next = seps.sep_next;
-        self.any |= seps.any;
+        self.base = self.base.consume_iter(seps);
+        // After an item, every item has a separator before it.
+        self.sep_next |= seen;
+        self.any |= seen;
         self
     }
 
@@ -345,14 +347,15 @@ where
 }
 
 /// `iter` with a clone of `item` before every item but the first (and before that one
-/// too if `sep_next` starts set).
+/// too if `sep_next` starts set); it sets `seen` once it has pulled an item. `fold` is
+/// written out, so that consumers that fold (`sum`, `collect`) run one loop.
 struct WithSeps<'a, I: Iterator> {
     iter: I,
     item: &'a I::Item,
     /// An item whose separator was just returned.
     held: Option<I::Item>,
     sep_next: bool,
-    any: bool,
+    seen: &'a mut bool,
 }
 
 impl<I> Iterator for WithSeps<'_, I>
@@ -367,7 +370,7 @@ where
             return Some(item);
         }
         let item = self.iter.next()?;
-        self.any = true;
+        *self.seen = true;
         if self.sep_next {
             self.held = Some(item);
             Some(self.item.clone())
@@ -387,6 +390,34 @@ where
                 .checked_sub(first.min(n))
         };
         (bound(lo).unwrap_or(usize::MAX), hi.and_then(bound))
+    }
+
+    fn fold<B, G>(self, init: B, mut g: G) -> B
+    where
+        G: FnMut(B, I::Item) -> B,
+    {
+        let WithSeps {
+            iter,
+            item,
+            held,
+            mut sep_next,
+            seen,
+        } = self;
+        let mut acc = init;
+        if let Some(held) = held {
+            acc = g(acc, held);
+        }
+        let mut any = false;
+        let acc = iter.fold(acc, |mut acc, next| {
+            any = true;
+            if sep_next {
+                acc = g(acc, item.clone());
+            }
+            sep_next = true;
+            g(acc, next)
+        });
+        *seen |= any;
+        acc
     }
 }
 
