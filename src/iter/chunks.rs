@@ -16,7 +16,7 @@ use super::{IndexedParallelIterator, ParallelIterator};
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// let v: Vec<Vec<char>> = ['a', 'b', 'c'].par_iter().copied().chunks(2).collect();
+/// let v: Vec<Vec<char>> = vec!['a', 'b', 'c'].into_par_iter().chunks(2).collect();
 /// assert_eq!(v, [vec!['a', 'b'], vec!['c']]);
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]

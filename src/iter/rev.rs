@@ -16,7 +16,7 @@ use super::{IndexedParallelIterator, ParallelIterator};
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// let v: Vec<char> = ['a', 'b', 'c'].par_iter().copied().rev().collect();
+/// let v: Vec<char> = vec!['a', 'b', 'c'].into_par_iter().rev().collect();
 /// assert_eq!(v, ['c', 'b', 'a']);
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
