@@ -419,7 +419,7 @@ fn skipped_items_still_run() {
 }
 
 #[test]
-#[should_panic(expected = "step_by: the step must not be 0")]
+#[should_panic(expected = "step_by: the step must not be zero")]
 fn step_by_zero_panics() {
     let _ = (0..10).into_par_iter().step_by(0).collect::<Vec<_>>();
 }

@@ -58,7 +58,7 @@ impl<I: IndexedParallelIterator> IndexedParallelIterator for StepBy<I> {
     /// If the step is 0, as every use of the iterator does.
     #[track_caller]
     fn len(&self) -> usize {
-        assert!(self.step != 0, "step_by: the step must not be 0");
+        assert!(self.step != 0, "step_by: the step must not be zero");
         self.base.len().div_ceil(self.step)
     }
 
