@@ -182,7 +182,11 @@ where
     assert_eq!(make().collect::<Vec<_>>(), expected, "collect");
     let list: Vec<_> = make().collect_vec_list().into_iter().flatten().collect();
     assert_eq!(list, expected, "unindexed consumer");
-    assert_eq!(make().with_max_len(1).collect::<Vec<_>>(), expected, "max_len 1");
+    assert_eq!(
+        make().with_max_len(1).collect::<Vec<_>>(),
+        expected,
+        "max_len 1"
+    );
     assert_eq!(
         make().with_min_len(usize::MAX).collect::<Vec<_>>(),
         expected,
@@ -192,7 +196,10 @@ where
     reversed.reverse();
     assert_eq!(make().rev().collect::<Vec<_>>(), reversed, "rev");
     assert_eq!(make().rev().with_max_len(1).collect::<Vec<_>>(), reversed);
-    let mut target = vec![expected.first().cloned(); 3].into_iter().flatten().collect();
+    let mut target = vec![expected.first().cloned(); 3]
+        .into_iter()
+        .flatten()
+        .collect();
     make().collect_into_vec(&mut target);
     assert_eq!(target, expected, "collect_into_vec");
     if expected.len() <= 40 {
@@ -246,12 +253,22 @@ fn rev_skip_take_step_by_match_sequential() {
     for_inputs(1, |rng, v| {
         let len = v.len();
         check_indexed(|| v.par_iter().rev(), v.iter().rev().collect());
-        for n in [0, 1, len / 2, len, len + 3, rng.below(len as u64 + 1) as usize] {
+        for n in [
+            0,
+            1,
+            len / 2,
+            len,
+            len + 3,
+            rng.below(len as u64 + 1) as usize,
+        ] {
             check_indexed(|| v.par_iter().skip(n), v.iter().skip(n).collect());
             check_indexed(|| v.par_iter().take(n), v.iter().take(n).collect());
         }
         for step in [1, 2, 3, 7, len.max(1), len + 1] {
-            check_indexed(|| v.par_iter().step_by(step), v.iter().step_by(step).collect());
+            check_indexed(
+                || v.par_iter().step_by(step),
+                v.iter().step_by(step).collect(),
+            );
         }
     });
 }
@@ -311,25 +328,27 @@ fn chunks_and_fold_chunks_match_sequential() {
             check_indexed(|| v.par_iter().fold_chunks(size, || 7, |a, &x| a ^ x), sums);
             check_indexed(
                 || {
-                    v.par_iter().fold_chunks_with(size, Vec::new(), |mut acc, x| {
-                        acc.push(x);
-                        acc
-                    })
+                    v.par_iter()
+                        .fold_chunks_with(size, Vec::new(), |mut acc, x| {
+                            acc.push(x);
+                            acc
+                        })
                 },
                 want.clone(),
             );
             // Chunks of an adapted chain, and adapters of chunks.
             let s = 1 + rng.below(4) as usize;
-            check_indexed(
-                || v.par_iter().rev().step_by(s).chunks(size).rev(),
-                {
-                    let seq: Vec<&u64> = v.iter().rev().step_by(s).collect();
-                    seq.chunks(size).map(<[&u64]>::to_vec).rev().collect()
-                },
-            );
+            check_indexed(|| v.par_iter().rev().step_by(s).chunks(size).rev(), {
+                let seq: Vec<&u64> = v.iter().rev().step_by(s).collect();
+                seq.chunks(size).map(<[&u64]>::to_vec).rev().collect()
+            });
             check_indexed(
                 || v.par_iter().take(len / 2).chunks(size).skip(1),
-                v[..len / 2].chunks(size).skip(1).map(|c| c.iter().collect()).collect(),
+                v[..len / 2]
+                    .chunks(size)
+                    .skip(1)
+                    .map(|c| c.iter().collect())
+                    .collect(),
             );
         }
     });
@@ -343,7 +362,10 @@ fn interleave_and_zip_eq_match_sequential() {
         let same_len = rng.vec(v.len(), 100);
         let (av, ao): (Vec<&u64>, Vec<&u64>) = (v.iter().collect(), other.iter().collect());
         for (a, b) in [(&av, &ao), (&ao, &av), (&av, &av)] {
-            check_indexed(|| a.par_iter().interleave(b.par_iter()), interleave(a, b).iter().collect());
+            check_indexed(
+                || a.par_iter().interleave(b.par_iter()),
+                interleave(a, b).iter().collect(),
+            );
             check_indexed(
                 || a.par_iter().interleave_shortest(b.par_iter()),
                 interleave_shortest(a, b).iter().collect(),
@@ -362,8 +384,17 @@ fn interleave_and_zip_eq_match_sequential() {
             },
         );
         check_indexed(
-            || v.par_iter().interleave_shortest(other.par_iter()).skip(1).rev(),
-            interleave_shortest(&av, &ao).into_iter().skip(1).rev().collect(),
+            || {
+                v.par_iter()
+                    .interleave_shortest(other.par_iter())
+                    .skip(1)
+                    .rev()
+            },
+            interleave_shortest(&av, &ao)
+                .into_iter()
+                .skip(1)
+                .rev()
+                .collect(),
         );
         check_indexed(
             || v.par_iter().zip_eq(same_len.par_iter()),
@@ -381,8 +412,14 @@ fn blocks_match_sequential() {
     for_inputs(5, |rng, v| {
         let want: Vec<&u64> = v.iter().collect();
         let size = 1 + rng.below(50) as usize;
-        assert_eq!(v.par_iter().by_exponential_blocks().collect::<Vec<_>>(), want);
-        assert_eq!(v.par_iter().by_uniform_blocks(size).collect::<Vec<_>>(), want);
+        assert_eq!(
+            v.par_iter().by_exponential_blocks().collect::<Vec<_>>(),
+            want
+        );
+        assert_eq!(
+            v.par_iter().by_uniform_blocks(size).collect::<Vec<_>>(),
+            want
+        );
         assert_eq!(v.par_iter().by_uniform_blocks(1).collect::<Vec<_>>(), want);
         let sum = v.iter().fold(0u64, |a, &x| a.wrapping_add(x));
         let par_sum = v
@@ -392,7 +429,13 @@ fn blocks_match_sequential() {
             .reduce(|| 0, u64::wrapping_add);
         assert_eq!(par_sum, sum);
         let rev: Vec<&u64> = v.iter().rev().collect();
-        assert_eq!(v.par_iter().rev().by_exponential_blocks().collect::<Vec<_>>(), rev);
+        assert_eq!(
+            v.par_iter()
+                .rev()
+                .by_exponential_blocks()
+                .collect::<Vec<_>>(),
+            rev
+        );
         // Blocks are not indexed, as in rayon.
         assert_eq!(v.par_iter().by_exponential_blocks().opt_len(), None);
     });
@@ -433,10 +476,7 @@ fn zip_eq_of_unequal_lengths_panics() {
 #[test]
 #[should_panic(expected = "interleave: the total length overflows usize")]
 fn interleave_of_too_many_panics() {
-    let _ = (0..usize::MAX)
-        .into_par_iter()
-        .interleave(0..2usize)
-        .len();
+    let _ = (0..usize::MAX).into_par_iter().interleave(0..2usize).len();
 }
 
 #[test]
@@ -488,14 +528,30 @@ fn find_first_and_last_return_the_true_first_and_last() {
             let first = v.iter().position(hit);
             let last = v.iter().rposition(hit);
             let by_index = |it: Option<(usize, &u64)>| it.map(|(i, _)| i);
-            assert_eq!(by_index(v.par_iter().enumerate().find_first(|(_, x)| hit(x))), first);
-            assert_eq!(by_index(v.par_iter().enumerate().find_last(|(_, x)| hit(x))), last);
             assert_eq!(
-                by_index(v.par_iter().enumerate().with_max_len(1).find_first(|(_, x)| hit(x))),
+                by_index(v.par_iter().enumerate().find_first(|(_, x)| hit(x))),
                 first
             );
             assert_eq!(
-                by_index(v.par_iter().enumerate().with_max_len(1).find_last(|(_, x)| hit(x))),
+                by_index(v.par_iter().enumerate().find_last(|(_, x)| hit(x))),
+                last
+            );
+            assert_eq!(
+                by_index(
+                    v.par_iter()
+                        .enumerate()
+                        .with_max_len(1)
+                        .find_first(|(_, x)| hit(x))
+                ),
+                first
+            );
+            assert_eq!(
+                by_index(
+                    v.par_iter()
+                        .enumerate()
+                        .with_max_len(1)
+                        .find_last(|(_, x)| hit(x))
+                ),
                 last
             );
             assert_eq!(v.par_iter().position_first(hit), first);
@@ -513,20 +569,36 @@ fn find_first_and_last_return_the_true_first_and_last() {
             let filtered_first = v.iter().enumerate().filter(odd).find(|(_, x)| hit(x));
             let filtered_last = v.iter().enumerate().filter(odd).rfind(|(_, x)| hit(x));
             assert_eq!(
-                v.par_iter().enumerate().filter(odd).find_first(|(_, x)| hit(x)),
+                v.par_iter()
+                    .enumerate()
+                    .filter(odd)
+                    .find_first(|(_, x)| hit(x)),
                 filtered_first
             );
             assert_eq!(
-                v.par_iter().enumerate().filter(odd).find_last(|(_, x)| hit(x)),
+                v.par_iter()
+                    .enumerate()
+                    .filter(odd)
+                    .find_last(|(_, x)| hit(x)),
                 filtered_last
             );
             // Blocks, and rev.
             assert_eq!(
-                by_index(v.par_iter().enumerate().by_exponential_blocks().find_first(|(_, x)| hit(x))),
+                by_index(
+                    v.par_iter()
+                        .enumerate()
+                        .by_exponential_blocks()
+                        .find_first(|(_, x)| hit(x))
+                ),
                 first
             );
             assert_eq!(
-                by_index(v.par_iter().enumerate().by_uniform_blocks(7).find_last(|(_, x)| hit(x))),
+                by_index(
+                    v.par_iter()
+                        .enumerate()
+                        .by_uniform_blocks(7)
+                        .find_last(|(_, x)| hit(x))
+                ),
                 last
             );
             assert_eq!(
@@ -543,14 +615,29 @@ fn find_first_and_last_stay_exact_with_every_item_matching() {
     // Every piece finds matches at once and races to record them.
     for round in 0..200usize {
         let len = 1 + round * 37;
-        let first = (0..len).into_par_iter().with_max_len(1 + round % 5).find_first(|_| true);
-        let last = (0..len).into_par_iter().with_max_len(1 + round % 5).find_last(|_| true);
+        let first = (0..len)
+            .into_par_iter()
+            .with_max_len(1 + round % 5)
+            .find_first(|_| true);
+        let last = (0..len)
+            .into_par_iter()
+            .with_max_len(1 + round % 5)
+            .find_last(|_| true);
         assert_eq!((first, last), (Some(0), Some(len - 1)), "round {round}");
         let from = round % len;
-        assert_eq!((0..len).into_par_iter().find_first(|&i| i >= from), Some(from));
-        assert_eq!((0..len).into_par_iter().find_last(|&i| i <= from), Some(from));
+        assert_eq!(
+            (0..len).into_par_iter().find_first(|&i| i >= from),
+            Some(from)
+        );
+        assert_eq!(
+            (0..len).into_par_iter().find_last(|&i| i <= from),
+            Some(from)
+        );
         // Unindexed: a `filter` splits its consumer without indexes.
-        let odd_first = (0..len).into_par_iter().filter(|i| i % 2 == 1).find_first(|_| true);
+        let odd_first = (0..len)
+            .into_par_iter()
+            .filter(|i| i % 2 == 1)
+            .find_first(|_| true);
         assert_eq!(odd_first, (len > 1).then_some(1));
     }
 }
@@ -569,17 +656,26 @@ fn find_first_skips_pieces_after_a_match_and_blocks_stop_at_the_match() {
 
     // A block after the one that holds the match never starts.
     let furthest = AtomicUsize::new(0);
-    let found = (0..ITEMS).into_par_iter().by_uniform_blocks(100).find_first(|&i| {
-        furthest.fetch_max(i, SeqCst);
-        i % 1000 == 150
-    });
+    let found = (0..ITEMS)
+        .into_par_iter()
+        .by_uniform_blocks(100)
+        .find_first(|&i| {
+            furthest.fetch_max(i, SeqCst);
+            i % 1000 == 150
+        });
     assert_eq!(found, Some(150));
-    assert!(furthest.into_inner() < 200, "the blocks after [100, 200) never run");
+    assert!(
+        furthest.into_inner() < 200,
+        "the blocks after [100, 200) never run"
+    );
     let furthest = AtomicUsize::new(0);
-    let found = (0..ITEMS).into_par_iter().by_exponential_blocks().find_first(|&i| {
-        furthest.fetch_max(i, SeqCst);
-        i == 1000
-    });
+    let found = (0..ITEMS)
+        .into_par_iter()
+        .by_exponential_blocks()
+        .find_first(|&i| {
+            furthest.fetch_max(i, SeqCst);
+            i == 1000
+        });
     assert_eq!(found, Some(1000));
     assert!(furthest.into_inner() < ITEMS / 2);
 }
@@ -624,16 +720,19 @@ fn a_decided_find_first_or_last_cancels_the_items_still_running() {
     let started = AtomicBool::new(false);
     let saw_cancel = AtomicBool::new(false);
     let found = pool.install(|| {
-        (0..2usize).into_par_iter().with_max_len(1).find_first(|&i| {
-            if i == 0 {
-                assert!(wait_for(&started), "item 1 started on the other worker");
-                true
-            } else {
-                started.store(true, SeqCst);
-                saw_cancel.store(run_until_cancelled(), SeqCst);
-                false
-            }
-        })
+        (0..2usize)
+            .into_par_iter()
+            .with_max_len(1)
+            .find_first(|&i| {
+                if i == 0 {
+                    assert!(wait_for(&started), "item 1 started on the other worker");
+                    true
+                } else {
+                    started.store(true, SeqCst);
+                    saw_cancel.store(run_until_cancelled(), SeqCst);
+                    false
+                }
+            })
     });
     assert_eq!(found, Some(0));
     assert!(saw_cancel.into_inner(), "item 1 left at its checkpoint");
@@ -679,15 +778,18 @@ fn items_that_can_still_change_the_answer_are_not_cancelled() {
         let matched = AtomicBool::new(false);
         let quiet = AtomicBool::new(false);
         let found = pool.install(|| {
-            (0..2usize).into_par_iter().with_max_len(1).find_first(|&i| {
-                if i == 1 {
-                    matched.store(true, SeqCst);
-                    return true;
-                }
-                assert!(wait_for(&matched), "item 1 ran on the other worker");
-                quiet.store(stays_uncancelled(), SeqCst);
-                left_matches
-            })
+            (0..2usize)
+                .into_par_iter()
+                .with_max_len(1)
+                .find_first(|&i| {
+                    if i == 1 {
+                        matched.store(true, SeqCst);
+                        return true;
+                    }
+                    assert!(wait_for(&matched), "item 1 ran on the other worker");
+                    quiet.store(stays_uncancelled(), SeqCst);
+                    left_matches
+                })
         });
         assert!(quiet.into_inner(), "item 0 was not cancelled");
         assert_eq!(found, Some(if left_matches { 0 } else { 1 }));
@@ -776,7 +878,11 @@ fn comparisons_stop_after_the_first_difference() {
             compared.fetch_add(1, SeqCst);
             i
         })
-        .cmp((0..ITEMS).into_par_iter().map(|i| if i == 20 { 0 } else { i }));
+        .cmp(
+            (0..ITEMS)
+                .into_par_iter()
+                .map(|i| if i == 20 { 0 } else { i }),
+        );
     assert_eq!(order, Ordering::Greater);
     assert!(compared.into_inner() < ITEMS);
     // Unequal lengths decide `eq` before any item runs.
@@ -834,8 +940,11 @@ fn unzip_and_partitions_match_sequential() {
             }
         };
         let want_left: Vec<u64> = v.iter().filter(|x| *x % 3 == 0).map(|x| x / 3).collect();
-        let want_right: Vec<String> =
-            v.iter().filter(|x| *x % 3 != 0).map(u64::to_string).collect();
+        let want_right: Vec<String> = v
+            .iter()
+            .filter(|x| *x % 3 != 0)
+            .map(u64::to_string)
+            .collect();
         let got: (Vec<u64>, Vec<String>) = v.par_iter().partition_map(route);
         assert_eq!(got, (want_left.clone(), want_right.clone()));
         let got: (Vec<u64>, Vec<String>) = v.par_iter().map(route).collect();
@@ -961,7 +1070,10 @@ fn ordered_consumers_with_cancel() {
     });
     assert_eq!(parts.map(|(a, b)| (a.len(), b.len())), Ok((10, 4990)));
     let (mut a, mut b) = (vec![9], vec![9]);
-    assert_eq!(it().map(|&x| (x, x)).unzip_into_vecs(&mut a, &mut b), Ok(()));
+    assert_eq!(
+        it().map(|&x| (x, x)).unzip_into_vecs(&mut a, &mut b),
+        Ok(())
+    );
     assert_eq!((a.len(), b.len()), (5000, 5000));
 
     source.cancel();
@@ -982,27 +1094,38 @@ fn ordered_consumers_with_cancel() {
     assert!(a.is_empty() && b.is_empty());
 }
 
-/// A chain cancelled from inside one of its items, part-way.
+/// A chain cancelled from inside one of its items, part-way, with `with_cancel` before
+/// the adapter (`$it` already carries it) and after it.
 macro_rules! check_cancel_while_running {
     (|$it:ident| $chain:expr) => {{
         const ITEMS: u32 = 1_000_000;
-        let source = CancelSource::new();
-        let token = source.token();
-        let ran = AtomicUsize::new(0);
-        let result = {
-            let $it = (0..ITEMS).into_par_iter().with_cancel(&token).map(|i| {
-                if i == 10 {
+        for with_cancel_first in [true, false] {
+            let source = CancelSource::new();
+            let token = source.token();
+            let ran = AtomicUsize::new(0);
+            let item = |i: u32| {
+                if ran.fetch_add(1, SeqCst) == 10 {
                     source.cancel();
                 }
-                ran.fetch_add(1, SeqCst);
                 i
-            });
-            $chain
+            };
+            let result = if with_cancel_first {
+                let $it = (0..ITEMS).into_par_iter().with_cancel(&token).map(item);
+                $chain.collect::<Vec<_>>()
+            } else {
+                let $it = (0..ITEMS).into_par_iter().map(item);
+                $chain.with_cancel(&token).collect::<Vec<_>>()
+            };
+            let what = format!(
+                "{} (with_cancel first: {with_cancel_first})",
+                stringify!($chain)
+            );
+            assert_eq!(result.map(|v| v.len()), Err(Cancelled), "{what}");
+            assert!(
+                (ran.into_inner() as u32) < ITEMS / 2,
+                "{what}: stopped early"
+            );
         }
-        .collect::<Vec<_>>();
-        assert_eq!(result.map(|v| v.len()), Err(Cancelled), "{}", stringify!($chain));
-        let ran = ran.into_inner();
-        assert!((ran as u32) < ITEMS, "{}: stopped early", stringify!($chain));
     }};
 }
 
@@ -1011,7 +1134,8 @@ macro_rules! check_cancel_while_running {
 fn adapters_stop_when_cancelled_while_running() {
     check_cancel_while_running!(|it| it.rev());
     check_cancel_while_running!(|it| it.skip(100));
-    check_cancel_while_running!(|it| it.skip(600_000));
+    // The cancel comes while the skipped items run: they stop too.
+    check_cancel_while_running!(|it| it.skip(ITEMS as usize - 10));
     check_cancel_while_running!(|it| it.take(900_000));
     check_cancel_while_running!(|it| it.step_by(3));
     check_cancel_while_running!(|it| it.chunks(64));
@@ -1120,12 +1244,16 @@ fn ordered_consumers_drop_owned_items_once() {
     const N: usize = if cfg!(miri) { 300 } else { 20_000 };
     // Found items are returned, the others dropped.
     let drops: Vec<AtomicU8> = (0..N).map(|_| AtomicU8::new(0)).collect();
-    let found = tracked(&drops, 0..N).into_par_iter().find_first(|t| t.id % 1000 == 999);
+    let found = tracked(&drops, 0..N)
+        .into_par_iter()
+        .find_first(|t| t.id % 1000 == 999);
     assert_eq!(found.as_ref().map(|t| t.id), Some(999));
     drop(found);
     assert_each_dropped_once(&drops, "find_first");
     let drops: Vec<AtomicU8> = (0..N).map(|_| AtomicU8::new(0)).collect();
-    let found = tracked(&drops, 0..N).into_par_iter().find_last(|t| t.id % 1000 == 999);
+    let found = tracked(&drops, 0..N)
+        .into_par_iter()
+        .find_last(|t| t.id % 1000 == 999);
     let last = (0..N).rev().find(|id| id % 1000 == 999);
     assert_eq!(found.as_ref().map(|t| t.id), last);
     drop(found);
@@ -1152,8 +1280,9 @@ fn ordered_consumers_drop_owned_items_once() {
                 })
         };
         let (mut left, mut right) = (Vec::new(), Vec::new());
-        let outcome =
-            panic::catch_unwind(AssertUnwindSafe(|| pairs().unzip_into_vecs(&mut left, &mut right)));
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            pairs().unzip_into_vecs(&mut left, &mut right)
+        }));
         assert_eq!(outcome.is_err(), panics);
         if !panics {
             assert_eq!(outcome.ok(), Some(Err(Cancelled)));

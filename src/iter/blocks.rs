@@ -80,7 +80,7 @@ fn exponential_sizes() -> impl Iterator<Item = usize> {
 /// use cancelpool::prelude::*;
 ///
 /// // Each block of 1000 is summed in parallel before the next one starts.
-/// let sum: u64 = (1..=10_000u64).into_par_iter().by_uniform_blocks(1_000).sum();
+/// let sum: u64 = (1..10_001u64).into_par_iter().by_uniform_blocks(1_000).sum();
 /// assert_eq!(sum, 50_005_000);
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]

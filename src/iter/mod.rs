@@ -1117,7 +1117,7 @@ pub trait ParallelIterator: Sized + Send {
     /// ```
     /// use cancelpool::prelude::*;
     ///
-    /// assert_eq!((0..1000).into_par_iter().find_last(|x| x % 7 == 6), Some(997));
+    /// assert_eq!((0..1000).into_par_iter().find_last(|x| x % 7 == 6), Some(993));
     /// ```
     fn find_last<P>(self, predicate: P) -> Option<Self::Item>
     where
@@ -1535,6 +1535,7 @@ pub trait ParallelIterator: Sized + Send {
 /// }
 /// assert_eq!(halves((0..10).into_par_iter()), 5);
 /// ```
+#[allow(clippy::len_without_is_empty)] // rayon's trait has no `is_empty`
 pub trait IndexedParallelIterator: ParallelIterator {
     /// Divides the iterator into a sequence of blocks of growing size (the number of
     /// threads, then doubling), each run in parallel, one after the other: a

@@ -7,7 +7,7 @@
 //! rest runs. They cannot run beside the rest: the callback that receives the rest need
 //! not be `Send`, and neither need its result, so it cannot be handed to `join`.
 
-use super::cancel::{CancelCheck, bridge_checked, cancellable_adapter};
+use super::cancel::{CancelCheck, cancellable_adapter, with_checked_producer};
 use super::noop::NoopConsumer;
 use super::plumbing::{
     Consumer, Producer, ProducerCallback, UnindexedConsumer, bridge, bridge_producer_consumer,
@@ -56,7 +56,18 @@ impl<I: IndexedParallelIterator> ParallelIterator for Skip<I> {
         consumer: C,
         check: CancelCheck<'_>,
     ) -> C::Result {
-        bridge_checked(self, consumer, check)
+        // The check goes on the base's producer, before the cut, so that the skipped
+        // items answer a cancel too.
+        let (n, len) = (self.n, self.len());
+        let bridge = BridgeRest { consumer, len };
+        with_checked_producer(
+            self.base,
+            SkipFirst {
+                callback: bridge,
+                n,
+            },
+            check,
+        )
     }
 }
 
@@ -70,27 +81,42 @@ impl<I: IndexedParallelIterator> IndexedParallelIterator for Skip<I> {
     }
 
     fn with_producer<CB: ProducerCallback<Self::Item>>(self, callback: CB) -> CB::Output {
-        return self.base.with_producer(Callback {
+        self.base.with_producer(SkipFirst {
             callback,
             n: self.n,
-        });
+        })
+    }
+}
 
-        struct Callback<CB> {
-            callback: CB,
-            n: usize,
-        }
+/// Cuts the first `n` positions off the producer it receives, runs them (module docs),
+/// and hands the rest to `callback`.
+struct SkipFirst<CB> {
+    callback: CB,
+    n: usize,
+}
 
-        impl<T, CB: ProducerCallback<T>> ProducerCallback<T> for Callback<CB> {
-            type Output = CB::Output;
+impl<T, CB: ProducerCallback<T>> ProducerCallback<T> for SkipFirst<CB> {
+    type Output = CB::Output;
 
-            fn callback<P: Producer<Item = T>>(self, base: P) -> CB::Output {
-                let (skipped, rest) = base.split_at(self.n);
-                // The skipped items run for their side effects (module docs). A panic
-                // here drops `rest`, and with it the items it owns.
-                bridge_producer_consumer(self.n, skipped, NoopConsumer);
-                self.callback.callback(rest)
-            }
-        }
+    fn callback<P: Producer<Item = T>>(self, base: P) -> CB::Output {
+        let (skipped, rest) = base.split_at(self.n);
+        // A panic here drops `rest`, and with it the items it owns.
+        bridge_producer_consumer(self.n, skipped, NoopConsumer);
+        self.callback.callback(rest)
+    }
+}
+
+/// Bridges the producer it receives, of `len` positions, with `consumer`.
+struct BridgeRest<C> {
+    consumer: C,
+    len: usize,
+}
+
+impl<T, C: Consumer<T>> ProducerCallback<T> for BridgeRest<C> {
+    type Output = C::Result;
+
+    fn callback<P: Producer<Item = T>>(self, producer: P) -> C::Result {
+        bridge_producer_consumer(self.len, producer, self.consumer)
     }
 }
 

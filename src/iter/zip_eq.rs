@@ -14,7 +14,7 @@ use crate::sync::Arc;
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// let v: Vec<(u8, char)> = (1..3u8).into_par_iter().zip_eq(['a', 'b']).collect();
+/// let v: Vec<(u8, char)> = (1..3u8).into_par_iter().zip_eq(vec!['a', 'b']).collect();
 /// assert_eq!(v, [(1, 'a'), (2, 'b')]);
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
