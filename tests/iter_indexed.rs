@@ -468,6 +468,33 @@ fn step_by_zero_panics() {
 }
 
 #[test]
+fn zero_sizes_panic_with_rayons_messages() {
+    let message = |f: fn()| match panic::catch_unwind(f) {
+        Ok(()) => String::from("no panic"),
+        Err(payload) => common::panic_message(&*payload),
+    };
+    let chunks = message(|| {
+        let _ = (0..4).into_par_iter().chunks(0);
+    });
+    let fold = message(|| {
+        let _ = (0..4).into_par_iter().fold_chunks(0, || 0, |a, x| a + x);
+    });
+    let fold_with = message(|| {
+        let _ = (0..4).into_par_iter().fold_chunks_with(0, 0, |a, x| a + x);
+    });
+    let blocks = message(|| {
+        let _ = (0..4).into_par_iter().by_uniform_blocks(0);
+    });
+    assert!(chunks.contains("chunk_size must not be zero"), "{chunks}");
+    assert!(fold.contains("chunk_size must not be zero"), "{fold}");
+    assert!(
+        fold_with.contains("chunk_size must not be zero"),
+        "{fold_with}"
+    );
+    assert!(blocks.contains("block_size must not be zero"), "{blocks}");
+}
+
+#[test]
 #[should_panic(expected = "zip_eq: the iterators have different lengths (3 and 2)")]
 fn zip_eq_of_unequal_lengths_panics() {
     let _ = (0..3).into_par_iter().zip_eq(vec![1, 2]);
