@@ -14,13 +14,14 @@
 //!
 //! | model | bound | executions | time |
 //! |---|---|---|---|
-//! | `find_first_is_the_first_match_and_the_first_item_is_not_cancelled` | 2 | 66,636 | 25 s |
-//! | `find_last_is_the_last_match_and_the_last_item_is_not_cancelled` | 2 | 66,636 | 25 s |
+//! | `find_first_is_the_first_match_and_the_first_item_is_not_cancelled` | 2 | 148,915 | 72 s |
+//! | `find_last_is_the_last_match_and_the_last_item_is_not_cancelled` | 2 | 96,611 | 43 s |
 //!
-//! Mutants caught (applied by hand to a scratch copy): the stop token cancelled by any
-//! piece that finds a match, not only by the one at the start of the call (both
-//! models: the deciding item sees a cancel); `find_first` reducing right first (wrong
-//! answer).
+//! Mutants caught (applied by hand to the source, not kept): the stop token cancelled by
+//! any piece that finds a match, not only by the one that decides the answer (the
+//! `find_first` model: item 0 sees the cancel; the `find_last` model: item 1's piece
+//! stops before it runs and the answer is item 0); `find_first` reducing right first
+//! (the answer is item 1).
 #![cfg(loom)]
 
 mod pool_util;

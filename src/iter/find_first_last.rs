@@ -6,9 +6,9 @@
 //!
 //! Every consumer owns a range `lo..hi` of *positions*: the call's first consumer
 //! owns `0..usize::MAX`; `split_at(index)` cuts it at `lo + index` (clamped to `hi`), and
-//! `split_off_left` at its middle. So of two consumers, the one with the smaller range
-//! comes first. A folder's *key* is its `lo` for `find_first` and its `hi` for
-//! `find_last`.
+//! `split_off_left` at its middle. So the ranges of two consumers do not overlap, and
+//! the one whose range lies lower comes first. A folder's *key* is its `lo` for
+//! `find_first` and its `hi` for `find_last`.
 //!
 //! # Protocol
 //!
@@ -38,6 +38,8 @@
 //! its splits carry it, and a reduced result covers the start if its left input does
 //! (the end: its right input). For `find_first` that moment comes as soon as the first
 //! piece finds a match; for `find_last`, when the last piece finishes with one.
+//! (`loom-tests/tests/iter_find.rs` checks that an item that can still change the answer
+//! never sees the cancel.)
 //!
 //! Orderings: `best` is read and written `Relaxed`: it only decides whether to do more
 //! work; the items travel through the results, which `join` orders.
