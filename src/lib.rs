@@ -81,6 +81,8 @@
 //! | `drop(pool)`: threads exit later | `drop(pool)` = `shutdown_now()`: cancel and **join** | use `shutdown()` to let queued work finish |
 //! | a job holding a lock across `join` can deadlock (rayon 592, 1174) | wrap the region in [`isolate`] | the waiting worker runs only work forked inside it |
 //! | panics in `spawn` abort by default | go to the panic handler (or are dropped after the hook printed them) | `join`/`scope` re-raise as in rayon |
+//! | `try_*`, `while_some`, `take_any(_while)`, `panic_fuse` stop the other pieces between items | the same names | items still running see a cancelled token at [`checkpoint()`](checkpoint) too; items already passed on by an adapter finish under the call's own token |
+//! | `try_fold`: a failing piece stops itself | a failure stops every piece | the other pieces pass on what they folded so far, so a following `try_reduce` returns sooner |
 //!
 //! ## Migrating from pthread cancellation
 //!

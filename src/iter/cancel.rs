@@ -601,10 +601,11 @@ where
 
 /// Implements `CancellableChain` for an adapter whose base (left operand) is its field
 /// `$base`, of type parameter `$B`, and gives the adapter the `Result`-returning
-/// consumers.
+/// consumers. A type parameter may carry the bound its struct definition has
+/// (`Intersperse<I: ParallelIterator>`).
 macro_rules! cancellable_adapter {
-    ($ty:ident < $($g:ident),* >, $base:ident : $B:ident) => {
-        impl<$($g),*> $crate::iter::CancellableChain for $ty<$($g),*>
+    ($ty:ident < $($g:ident $(: $bound:path)?),* >, $base:ident : $B:ident) => {
+        impl<$($g $(: $bound)?),*> $crate::iter::CancellableChain for $ty<$($g),*>
         where
             Self: $crate::iter::ParallelIterator,
             $B: $crate::iter::CancellableChain,
@@ -613,7 +614,7 @@ macro_rules! cancellable_adapter {
                 $crate::iter::CancellableChain::cancel_shared(&self.$base)
             }
         }
-        $crate::iter::cancel::cancellable_consumers!(impl<$($g),*> $ty<$($g),*>);
+        $crate::iter::cancel::cancellable_consumers!(impl<$($g $(: $bound)?),*> $ty<$($g),*>);
     };
 }
 pub(crate) use cancellable_adapter;
@@ -622,10 +623,10 @@ pub(crate) use cancellable_adapter;
 /// trait's consumer inside `run_cancellable`. The signatures are the traits', with the
 /// result wrapped.
 macro_rules! cancellable_consumers {
-    (impl<$($g:ident),*> $ty:ty) => {
+    (impl<$($g:ident $(: $bound:path)?),*> $ty:ty) => {
         #[doc(hidden)]
         #[allow(missing_docs, deprecated, clippy::should_implement_trait, clippy::type_complexity)]
-        impl<$($g),*> $ty
+        impl<$($g $(: $bound)?),*> $ty
         where
             Self: $crate::iter::CancellableChain,
         {
@@ -671,11 +672,11 @@ macro_rules! cancellable_consumers {
 
         pub fn try_reduce<XT, XOP, XID>(self, identity: XID, op: XOP) -> Result<$Item, $crate::Cancelled>
         where XOP: Fn(XT, XT) -> $Item + Sync + Send, XID: Fn() -> XT + Sync + Send, $Item: $crate::iter::private::Try<Output = XT>
-        { $crate::iter::cancel::run_cancellable(self, |it| <Self as $crate::iter::ParallelIterator>::try_reduce(it, identity, op)) }
+        { $crate::iter::cancel::run_cancellable_decisive(self, |it| <Self as $crate::iter::ParallelIterator>::try_reduce(it, identity, op), $crate::iter::private::Try::is_failure) }
 
         pub fn try_reduce_with<XT, XOP>(self, op: XOP) -> Result<Option<$Item>, $crate::Cancelled>
         where XOP: Fn(XT, XT) -> $Item + Sync + Send, $Item: $crate::iter::private::Try<Output = XT>
-        { $crate::iter::cancel::run_cancellable(self, |it| <Self as $crate::iter::ParallelIterator>::try_reduce_with(it, op)) }
+        { $crate::iter::cancel::run_cancellable_decisive(self, |it| <Self as $crate::iter::ParallelIterator>::try_reduce_with(it, op), |r| r.as_ref().is_some_and($crate::iter::private::Try::is_failure)) }
 
         pub fn sum<XS>(self) -> Result<XS, $crate::Cancelled>
         where XS: Send + ::std::iter::Sum<$Item> + ::std::iter::Sum<XS>

@@ -148,16 +148,16 @@ where
 
 cancellable_adapter!(FoldWith<I, U, F>, base: I);
 
-/// Where a piece's accumulator starts.
-trait Start: Send + Sized {
-    type Acc: Send;
+/// Where a piece's accumulator starts (also for `try_fold`).
+pub(super) trait Start: Send + Sized {
+    type Acc;
     fn split(&self) -> Self;
     fn make(self) -> Self::Acc;
 }
 
-struct Identity<'f, ID>(&'f ID);
+pub(super) struct Identity<'f, ID>(pub(super) &'f ID);
 
-impl<T: Send, ID: Fn() -> T + Sync> Start for Identity<'_, ID> {
+impl<T, ID: Fn() -> T + Sync> Start for Identity<'_, ID> {
     type Acc = T;
     fn split(&self) -> Self {
         Identity(self.0)
@@ -167,7 +167,7 @@ impl<T: Send, ID: Fn() -> T + Sync> Start for Identity<'_, ID> {
     }
 }
 
-struct CloneOf<U>(U);
+pub(super) struct CloneOf<U>(pub(super) U);
 
 impl<U: Clone + Send> Start for CloneOf<U> {
     type Acc = U;
