@@ -38,13 +38,16 @@ fn find_first_is_the_first_match_and_the_first_item_is_not_cancelled() {
         || {
             let pool = ThreadPoolBuilder::new().num_threads(2).build().unwrap();
             let found = pool.install(|| {
-                (0..2usize).into_par_iter().with_max_len(1).find_first(|&i| {
-                    if i == 0 {
-                        // Item 1 may have matched already: the answer is still open.
-                        assert!(cancelpool::checkpoint().is_ok(), "item 0 was cancelled");
-                    }
-                    true
-                })
+                (0..2usize)
+                    .into_par_iter()
+                    .with_max_len(1)
+                    .find_first(|&i| {
+                        if i == 0 {
+                            // Item 1 may have matched already: the answer is still open.
+                            assert!(cancelpool::checkpoint().is_ok(), "item 0 was cancelled");
+                        }
+                        true
+                    })
             });
             assert_eq!(found, Some(0));
             pool.shutdown().unwrap();
