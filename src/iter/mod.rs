@@ -1117,7 +1117,7 @@ pub trait ParallelIterator: Sized + Send {
     /// ```
     /// use cancelpool::prelude::*;
     ///
-    /// assert_eq!((0..1000).into_par_iter().find_last(|x| x % 7 == 6), Some(997));
+    /// assert_eq!((0..1000).into_par_iter().find_last(|x| x % 7 == 6), Some(993));
     /// ```
     fn find_last<P>(self, predicate: P) -> Option<Self::Item>
     where
@@ -1535,6 +1535,7 @@ pub trait ParallelIterator: Sized + Send {
 /// }
 /// assert_eq!(halves((0..10).into_par_iter()), 5);
 /// ```
+#[allow(clippy::len_without_is_empty)] // rayon's trait has no `is_empty`
 pub trait IndexedParallelIterator: ParallelIterator {
     /// Divides the iterator into a sequence of blocks of growing size (the number of
     /// threads, then doubling), each run in parallel, one after the other: a
@@ -1572,7 +1573,7 @@ pub trait IndexedParallelIterator: ParallelIterator {
     fn by_uniform_blocks(self, block_size: usize) -> UniformBlocks<Self> {
         assert!(
             block_size != 0,
-            "by_uniform_blocks: block_size must not be 0"
+            "by_uniform_blocks: block_size must not be zero"
         );
         UniformBlocks::new(self, block_size)
     }
@@ -1713,7 +1714,7 @@ pub trait IndexedParallelIterator: ParallelIterator {
     /// ```
     #[track_caller]
     fn chunks(self, chunk_size: usize) -> Chunks<Self> {
-        assert!(chunk_size != 0, "chunks: chunk_size must not be 0");
+        assert!(chunk_size != 0, "chunks: chunk_size must not be zero");
         Chunks::new(self, chunk_size)
     }
 
@@ -1744,7 +1745,7 @@ pub trait IndexedParallelIterator: ParallelIterator {
         F: Fn(T, Self::Item) -> T + Send + Sync,
         T: Send,
     {
-        assert!(chunk_size != 0, "fold_chunks: chunk_size must not be 0");
+        assert!(chunk_size != 0, "fold_chunks: chunk_size must not be zero");
         FoldChunks::new(self, chunk_size, identity, fold_op)
     }
 
@@ -1775,7 +1776,7 @@ pub trait IndexedParallelIterator: ParallelIterator {
     {
         assert!(
             chunk_size != 0,
-            "fold_chunks_with: chunk_size must not be 0"
+            "fold_chunks_with: chunk_size must not be zero"
         );
         FoldChunksWith::new(self, chunk_size, init, fold_op)
     }

@@ -1,6 +1,6 @@
 //! Parallel iterators that own the items of a `Vec`: `vec.into_par_iter()`.
 //!
-//! The items move out through a [`DrainProducer`]: a producer that owns the items of a
+//! The items move out through a `DrainProducer`: a producer that owns the items of a
 //! sub-slice of the vector's buffer and moves them out one by one, dropping the ones it
 //! did not hand out when it is dropped (a piece that panicked, a chain that stopped
 //! early). The vector itself keeps the allocation, with its length set to 0 first, so no
