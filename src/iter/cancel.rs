@@ -261,8 +261,23 @@ where
     C: Consumer<I::Item>,
 {
     let len = iter.len();
+    with_checked_producer(iter, BridgeTo { len, consumer }, check)
+}
+
+/// Hands `iter`'s producer to `callback` folding in blocks with `check` between them:
+/// for adapters that drive their base's producer themselves (`by_uniform_blocks`).
+pub(crate) fn with_checked_producer<I, CB>(
+    iter: I,
+    callback: CB,
+    check: CancelCheck<'_>,
+) -> CB::Output
+where
+    I: IndexedParallelIterator,
+    CB: ProducerCallback<I::Item>,
+{
+    let len = iter.len();
     iter.with_producer(CheckedCallback {
-        callback: BridgeTo { len, consumer },
+        callback,
         len,
         check,
     })

@@ -1131,7 +1131,7 @@ pub trait ParallelIterator: Sized + Send {
     /// ```
     /// use cancelpool::prelude::*;
     ///
-    /// assert_eq!((0..1000).into_par_iter().find_last(|x| x % 7 == 6), Some(997));
+    /// assert_eq!((0..1000).into_par_iter().find_last(|x| x % 7 == 6), Some(993));
     /// ```
     fn find_last<P>(self, predicate: P) -> Option<Self::Item>
     where
@@ -1587,7 +1587,7 @@ pub trait IndexedParallelIterator: ParallelIterator {
     fn by_uniform_blocks(self, block_size: usize) -> UniformBlocks<Self> {
         assert!(
             block_size != 0,
-            "by_uniform_blocks: block_size must not be 0"
+            "by_uniform_blocks: block_size must not be zero"
         );
         UniformBlocks::new(self, block_size)
     }
@@ -1728,7 +1728,7 @@ pub trait IndexedParallelIterator: ParallelIterator {
     /// ```
     #[track_caller]
     fn chunks(self, chunk_size: usize) -> Chunks<Self> {
-        assert!(chunk_size != 0, "chunks: chunk_size must not be 0");
+        assert!(chunk_size != 0, "chunks: chunk_size must not be zero");
         Chunks::new(self, chunk_size)
     }
 
@@ -1759,7 +1759,7 @@ pub trait IndexedParallelIterator: ParallelIterator {
         F: Fn(T, Self::Item) -> T + Send + Sync,
         T: Send,
     {
-        assert!(chunk_size != 0, "fold_chunks: chunk_size must not be 0");
+        assert!(chunk_size != 0, "fold_chunks: chunk_size must not be zero");
         FoldChunks::new(self, chunk_size, identity, fold_op)
     }
 
@@ -1790,7 +1790,7 @@ pub trait IndexedParallelIterator: ParallelIterator {
     {
         assert!(
             chunk_size != 0,
-            "fold_chunks_with: chunk_size must not be 0"
+            "fold_chunks_with: chunk_size must not be zero"
         );
         FoldChunksWith::new(self, chunk_size, init, fold_op)
     }

@@ -62,8 +62,25 @@ where
     A: Send,
     B: Send,
 {
-    let _ = (iter, left, right);
-    todo!("unzip_into_vecs")
+    left.clear();
+    right.clear();
+    let len = iter.len();
+    // Each side writes its halves straight into its own slots: the right vector's
+    // consumer is made first and carried into the left one's drive, where both are
+    // driven in one pass.
+    append_indexed(right, len, |right_consumer| {
+        let mut right_result = None;
+        append_indexed(left, len, |left_consumer| {
+            let (left_result, right_half) =
+                super::unzip::unzip_indexed(iter, left_consumer, right_consumer);
+            right_result = Some(right_half);
+            left_result
+        });
+        match right_result {
+            Some(result) => result,
+            None => unreachable!("append_indexed runs its drive closure once"),
+        }
+    });
 }
 
 /// Writes the `len` items that `drive` produces into `vec`'s spare capacity, after its
