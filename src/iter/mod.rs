@@ -1353,7 +1353,7 @@ pub trait ParallelIterator: Sized + Send {
     ///
     /// let (nums, words): (Vec<i32>, Vec<&str>) = ["1", "a", "2"]
     ///     .par_iter()
-    ///     .partition_map(|s| match s.parse() {
+    ///     .partition_map(|s| match s.parse::<i32>() {
     ///         Ok(n) => Either::Left(n),
     ///         Err(_) => Either::Right(*s),
     ///     });
