@@ -88,9 +88,21 @@ pub mod plumbing;
 
 // Sources, public at the crate root under rayon's paths (`cancelpool::slice`, ...).
 #[doc(hidden)]
+pub mod array;
+#[doc(hidden)]
+pub mod collections;
+#[doc(hidden)]
+pub mod option;
+#[doc(hidden)]
 pub mod range;
 #[doc(hidden)]
+pub mod range_inclusive;
+#[doc(hidden)]
+pub mod result;
+#[doc(hidden)]
 pub mod slice;
+#[doc(hidden)]
+pub mod string;
 #[doc(hidden)]
 pub mod vec;
 
@@ -102,6 +114,7 @@ mod cloned;
 mod cmp;
 mod collect;
 mod copied;
+mod delegate;
 mod empty;
 mod enumerate;
 mod extend;
@@ -116,6 +129,7 @@ mod flatten_iter;
 mod fold;
 mod fold_chunks;
 mod for_each;
+mod from_par_iter;
 mod inspect;
 mod interleave;
 mod interleave_shortest;
@@ -1339,7 +1353,7 @@ pub trait ParallelIterator: Sized + Send {
     ///
     /// let (nums, words): (Vec<i32>, Vec<&str>) = ["1", "a", "2"]
     ///     .par_iter()
-    ///     .partition_map(|s| match s.parse() {
+    ///     .partition_map(|s| match s.parse::<i32>() {
     ///         Ok(n) => Either::Left(n),
     ///         Err(_) => Either::Right(*s),
     ///     });

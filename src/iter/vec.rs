@@ -1,18 +1,38 @@
-//! Parallel iterators that own the items of a `Vec`: `vec.into_par_iter()`.
+//! Parallel iterators that own the items of a `Vec`: `vec.into_par_iter()`, and
+//! `vec.par_drain(range)`.
+//!
+//! ```
+//! use cancelpool::prelude::*;
+//!
+//! let mut v: Vec<String> = (0..5).map(|i| i.to_string()).collect();
+//! let drained: Vec<String> = v.par_drain(1..3).collect();
+//! assert_eq!((drained, v), (vec!["1".to_string(), "2".into()], vec!["0".to_string(), "3".into(), "4".into()]));
+//! ```
+//!
+//! # Invariants
 //!
 //! The items move out through a `DrainProducer`: a producer that owns the items of a
 //! sub-slice of the vector's buffer and moves them out one by one, dropping the ones it
 //! did not hand out when it is dropped (a piece that panicked, a chain that stopped
-//! early). The vector itself keeps the allocation, with its length set to 0 first, so no
-//! item is owned twice.
+//! early or was cancelled). Before the producer exists, the vector's length is cut to
+//! exclude those items, so no item is owned twice:
+//!
+//! 1. `into_par_iter()`: the length goes to 0; the vector keeps only its allocation.
+//! 2. `par_drain(start..end)`: the length goes to `start`, so the vector owns the items
+//!    before the range, the producer those in it, and nobody the tail after it — until
+//!    `Drain`'s `Drop`, which runs after the producer and every piece of it are gone
+//!    (also when a piece panicked), moves the tail down to `start` and sets the length
+//!    back to cover it. A `Drain` that was never driven removes its range with
+//!    `Vec::drain` instead.
 
 use std::fmt;
 use std::mem;
+use std::ops::{Bound, Range, RangeBounds};
 use std::ptr;
 
 use super::cancel::{CancelCheck, bridge_checked};
 use super::plumbing::{Consumer, Producer, ProducerCallback, UnindexedConsumer, bridge};
-use super::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
+use super::{IndexedParallelIterator, IntoParallelIterator, ParallelDrainRange, ParallelIterator};
 
 /// A parallel iterator that moves the items out of a `Vec`; made by `into_par_iter()`.
 ///
@@ -42,6 +62,15 @@ impl<T: Send> IntoParallelIterator for Vec<T> {
 
     fn into_par_iter(self) -> IntoIter<T> {
         IntoIter { vec: self }
+    }
+}
+
+impl<T: Send> IntoParallelIterator for Box<[T]> {
+    type Item = T;
+    type Iter = IntoIter<T>;
+
+    fn into_par_iter(self) -> IntoIter<T> {
+        IntoIter { vec: self.into() }
     }
 }
 
@@ -83,6 +112,139 @@ impl<T: Send> IndexedParallelIterator for IntoIter<T> {
             self.vec.set_len(0);
             let slice = std::slice::from_raw_parts_mut(self.vec.as_mut_ptr(), len);
             callback.callback(DrainProducer::new(slice))
+        }
+    }
+}
+
+/// The range `range` of a sequence of `len` items, as `Vec::drain` reads it.
+///
+/// # Panics
+///
+/// If the start is after the end or the end is past `len`, as `Vec::drain` does.
+#[track_caller]
+pub(super) fn drain_range(range: impl RangeBounds<usize>, len: usize) -> Range<usize> {
+    let start = match range.start_bound() {
+        Bound::Included(&i) => i,
+        Bound::Excluded(&i) => i
+            .checked_add(1)
+            .unwrap_or_else(|| panic!("range start {i} + 1 overflows usize")),
+        Bound::Unbounded => 0,
+    };
+    let end = match range.end_bound() {
+        Bound::Included(&i) => i
+            .checked_add(1)
+            .unwrap_or_else(|| panic!("range end {i} + 1 overflows usize")),
+        Bound::Excluded(&i) => i,
+        Bound::Unbounded => len,
+    };
+    assert!(start <= end, "range start {start} is after range end {end}");
+    assert!(end <= len, "range end {end} is past the length {len}");
+    start..end
+}
+
+impl<'data, T: Send> ParallelDrainRange<usize> for &'data mut Vec<T> {
+    type Iter = Drain<'data, T>;
+    type Item = T;
+
+    /// Removes the items in `range`, as `Vec::drain` does, and yields them in parallel.
+    /// The items are removed even if the iterator is dropped without being driven, or
+    /// stops early.
+    #[track_caller]
+    fn par_drain<R: RangeBounds<usize>>(self, range: R) -> Drain<'data, T> {
+        Drain {
+            range: drain_range(range, self.len()),
+            orig_len: self.len(),
+            driven: false,
+            vec: self,
+        }
+    }
+}
+
+/// A parallel iterator that moves a range of items out of a `Vec`; made by
+/// [`par_drain`](ParallelDrainRange::par_drain).
+///
+/// # Example
+///
+/// ```
+/// use cancelpool::prelude::*;
+///
+/// let mut v = vec![1, 2, 3, 4];
+/// let drain: cancelpool::vec::Drain<'_, i32> = v.par_drain(..2);
+/// assert_eq!(drain.sum::<i32>(), 3);
+/// assert_eq!(v, [3, 4]);
+/// ```
+#[must_use = "parallel iterators are lazy and do nothing unless consumed"]
+#[derive(Debug)]
+pub struct Drain<'data, T: Send> {
+    vec: &'data mut Vec<T>,
+    range: Range<usize>,
+    orig_len: usize,
+    /// A producer was made (module invariant 2).
+    driven: bool,
+}
+
+impl<T: Send> ParallelIterator for Drain<'_, T> {
+    type Item = T;
+
+    fn drive_unindexed<C: UnindexedConsumer<T>>(self, consumer: C) -> C::Result {
+        bridge(self, consumer)
+    }
+
+    fn opt_len(&self) -> Option<usize> {
+        Some(self.range.len())
+    }
+
+    fn drive_checked<C: UnindexedConsumer<T>>(
+        self,
+        consumer: C,
+        check: CancelCheck<'_>,
+    ) -> C::Result {
+        bridge_checked(self, consumer, check)
+    }
+}
+
+impl<T: Send> IndexedParallelIterator for Drain<'_, T> {
+    fn len(&self) -> usize {
+        self.range.len()
+    }
+
+    fn drive<C: Consumer<T>>(self, consumer: C) -> C::Result {
+        bridge(self, consumer)
+    }
+
+    fn with_producer<CB: ProducerCallback<T>>(mut self, callback: CB) -> CB::Output {
+        let Range { start, end } = self.range;
+        self.driven = true;
+        // SAFETY: module invariant 2. `start <= end <= orig_len == len`, so the slots
+        // `start..end` hold initialised items; with the length cut to `start`, the vector
+        // no longer owns them and the producer takes them over. `self` is dropped after
+        // the callback has returned or unwound, so its `Drop` sees no live piece.
+        unsafe {
+            self.vec.set_len(start);
+            let slots = self.vec.as_mut_ptr().add(start);
+            let slice = std::slice::from_raw_parts_mut(slots, end - start);
+            callback.callback(DrainProducer::new(slice))
+        }
+    }
+}
+
+impl<T: Send> Drop for Drain<'_, T> {
+    fn drop(&mut self) {
+        let Range { start, end } = self.range;
+        if !self.driven {
+            // Never driven: the items are still the vector's; remove them.
+            self.vec.drain(start..end);
+            return;
+        }
+        let tail = self.orig_len - end;
+        // SAFETY: module invariant 2: the producer and its pieces are gone, so the slots
+        // `start..end` are moved-out or dropped; the tail `end..orig_len` is still
+        // initialised and owned by nobody. Moving it to `start` (`ptr::copy` allows the
+        // overlap) and covering it with the length gives it back to the vector.
+        unsafe {
+            let base = self.vec.as_mut_ptr();
+            ptr::copy(base.add(end), base.add(start), tail);
+            self.vec.set_len(start + tail);
         }
     }
 }

@@ -59,16 +59,16 @@
 //! /// The even numbers below `end`.
 //! struct Evens { end: u64 }
 //!
-//! struct EvensProducer { start: u64, end: u64 } // positions start..end, item 2 * position
+//! struct EvensProducer { start: usize, end: usize } // positions start..end, item 2 * position
 //!
 //! impl Producer for EvensProducer {
 //!     type Item = u64;
-//!     type IntoIter = std::iter::Map<std::ops::Range<u64>, fn(u64) -> u64>;
+//!     type IntoIter = std::iter::Map<std::ops::Range<usize>, fn(usize) -> u64>;
 //!     fn into_iter(self) -> Self::IntoIter {
-//!         (self.start..self.end).map(|i| 2 * i)
+//!         (self.start..self.end).map(|i| 2 * i as u64)
 //!     }
 //!     fn split_at(self, index: usize) -> (Self, Self) {
-//!         let mid = self.start + index as u64;
+//!         let mid = self.start + index;
 //!         (EvensProducer { start: self.start, end: mid }, EvensProducer { start: mid, end: self.end })
 //!     }
 //! }
@@ -91,8 +91,7 @@
 //!         bridge(self, consumer)
 //!     }
 //!     fn with_producer<CB: ProducerCallback<u64>>(self, callback: CB) -> CB::Output {
-//!         let end = self.len() as u64;
-//!         callback.callback(EvensProducer { start: 0, end })
+//!         callback.callback(EvensProducer { start: 0, end: self.len() })
 //!     }
 //! }
 //!
@@ -549,31 +548,65 @@ impl<T, C: Consumer<T>> ProducerCallback<T> for BridgeCallback<C> {
 /// # Example
 ///
 /// ```
-/// use cancelpool::iter::plumbing::{bridge_producer_consumer, Producer, ProducerCallback};
+/// use cancelpool::iter::plumbing::{
+///     bridge_producer_consumer, Consumer, Folder, Producer, ProducerCallback, Reducer,
+/// };
 /// use cancelpool::prelude::*;
 ///
-/// // Drive a chain's producer into another chain's consumer by hand: here, collect.
-/// let v: Vec<u32> = (0..4u32).into_par_iter().map(|x| x * 10).collect();
-/// assert_eq!(v, [0, 10, 20, 30]);
-/// # let _ = bridge_producer_consumer::<std::iter::Empty<()>, ()>;
-/// # impl Producer for std::iter::Empty<()> {
-/// #     type Item = (); type IntoIter = Self;
-/// #     fn into_iter(self) -> Self { self }
-/// #     fn split_at(self, _: usize) -> (Self, Self) { (self, std::iter::empty()) }
-/// # }
-/// # impl cancelpool::iter::plumbing::Consumer<()> for () {
-/// #     type Folder = (); type Reducer = (); type Result = ();
-/// #     fn split_at(self, _: usize) -> ((), (), ()) { ((), (), ()) }
-/// #     fn into_folder(self) {}
-/// #     fn full(&self) -> bool { false }
-/// # }
-/// # impl cancelpool::iter::plumbing::Folder<()> for () {
-/// #     type Result = ();
-/// #     fn consume(self, _: ()) {}
-/// #     fn complete(self) {}
-/// #     fn full(&self) -> bool { false }
-/// # }
-/// # impl cancelpool::iter::plumbing::Reducer<()> for () { fn reduce(self, _: (), _: ()) {} }
+/// /// Counts items, in parallel.
+/// struct Count;
+/// struct CountFolder(usize);
+/// struct Add;
+///
+/// impl<T> Consumer<T> for Count {
+///     type Folder = CountFolder;
+///     type Reducer = Add;
+///     type Result = usize;
+///     fn split_at(self, _index: usize) -> (Count, Count, Add) {
+///         (Count, Count, Add)
+///     }
+///     fn into_folder(self) -> CountFolder {
+///         CountFolder(0)
+///     }
+///     fn full(&self) -> bool {
+///         false
+///     }
+/// }
+///
+/// impl<T> Folder<T> for CountFolder {
+///     type Result = usize;
+///     fn consume(self, _item: T) -> Self {
+///         CountFolder(self.0 + 1)
+///     }
+///     fn complete(self) -> usize {
+///         self.0
+///     }
+///     fn full(&self) -> bool {
+///         false
+///     }
+/// }
+///
+/// impl Reducer<usize> for Add {
+///     fn reduce(self, left: usize, right: usize) -> usize {
+///         left + right
+///     }
+/// }
+///
+/// /// Receives a chain's producer and bridges it with `Count`.
+/// struct CountItems {
+///     len: usize,
+/// }
+///
+/// impl<T> ProducerCallback<T> for CountItems {
+///     type Output = usize;
+///     fn callback<P: Producer<Item = T>>(self, producer: P) -> usize {
+///         bridge_producer_consumer(self.len, producer, Count)
+///     }
+/// }
+///
+/// let chain = (0..1000u32).into_par_iter().map(|x| x * 2);
+/// let len = chain.len();
+/// assert_eq!(chain.with_producer(CountItems { len }), 1000);
 /// ```
 pub fn bridge_producer_consumer<P, C>(len: usize, producer: P, consumer: C) -> C::Result
 where
