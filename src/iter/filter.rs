@@ -137,12 +137,9 @@ where
         self
     }
 
-    fn consume_iter<I: IntoIterator<Item = T>>(mut self, iter: I) -> Self {
-        self.base = self
-            .base
-            .consume_iter(iter.into_iter().filter(self.filter_op));
-        self
-    }
+    // No `consume_iter` of our own: the default one asks `full()` after every item, also
+    // after items that are filtered out, so a short-circuit downstream (`find_any`) stops a
+    // piece in which nothing passes.
 
     fn complete(self) -> C::Result {
         self.base.complete()
