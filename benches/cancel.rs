@@ -9,11 +9,13 @@
 //!   a thread blocked in the wait, one fresh source per sample.
 //!
 //! Run: `cargo bench --bench cancel -- --warm-up-time 1 --measurement-time 2`.
-//! Linux/glibc only (see `common`).
+//! The pthread peers and the wake latencies (which read `/proc`, see `common`) are
+//! measured on Linux only.
 
 // `criterion_group!` generates an undocumented `pub fn`.
 #![allow(missing_docs)]
 
+#[cfg(target_os = "linux")]
 mod common;
 
 use std::hint::black_box;
@@ -21,9 +23,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 
 use cancelpool::CancelSource;
+#[cfg(target_os = "linux")]
 use common::{Scenario, Waiter, ffi};
 
 /// Checks per timed loop; criterion's figure is divided by this.
@@ -59,6 +62,7 @@ fn checkpoint(c: &mut Criterion) {
     g.bench_function("AtomicBool load", |b| {
         b.iter_custom(|iters| per_check(iters, || black_box(&flag).load(Ordering::Acquire)))
     });
+    #[cfg(target_os = "linux")]
     g.bench_function("pthread_testcancel", |b| {
         b.iter_custom(|iters| {
             per_check(iters, || {
@@ -137,24 +141,30 @@ fn disable_guard_pair(c: &mut Criterion) {
     g.bench_function("cancelpool drop(disable_cancel())", |b| {
         b.iter(|| drop(black_box(cancelpool::disable_cancel())))
     });
+    #[cfg(target_os = "linux")]
     g.bench_function("pthread_setcancelstate pair", |b| {
         b.iter(ffi::setcancelstate_pair)
     });
     g.finish();
 }
 
+#[cfg(target_os = "linux")]
 fn cancel_wake_latency(c: &mut Criterion) {
     let mut waiter = Waiter::new();
     let mut g = c.benchmark_group("cancel_wake_latency");
     // Each sample costs several times its measured time (set-up, /proc polling).
     g.sample_size(30);
     for scenario in Scenario::ALL {
-        g.bench_function(BenchmarkId::from_parameter(scenario.name()), |b| {
-            b.iter_custom(|iters| (0..iters).map(|_| waiter.round(scenario.make())).sum())
-        });
+        g.bench_function(
+            criterion::BenchmarkId::from_parameter(scenario.name()),
+            |b| b.iter_custom(|iters| (0..iters).map(|_| waiter.round(scenario.make())).sum()),
+        );
     }
     g.finish();
 }
+
+#[cfg(not(target_os = "linux"))]
+fn cancel_wake_latency(_: &mut Criterion) {}
 
 criterion_group!(
     benches,

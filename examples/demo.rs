@@ -1,9 +1,11 @@
 //! The README's demo: parallel work with a progress line, a deadline that cancels it,
 //! a clean shutdown, and a summary.
 //!
-//! Run with `cargo run --release --example demo` (optionally `-- SECONDS`).
+//! Run with `cargo run --release --example demo` (optionally `-- SECONDS`). On a
+//! terminal the progress is one line rewritten in place; piped (`| cat`, a log file) it
+//! is a plain line every half second.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -68,36 +70,63 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The deadline is a token too; waiting on it is the progress ticker.
     let deadline = CancelSource::with_timeout(Duration::from_secs_f64(seconds));
     let started = Instant::now();
+    let live = std::io::stdout().is_terminal();
     println!(
         "{} workers, {} jobs, deadline {seconds:.1} s",
         pool.current_num_threads(),
         jobs.len()
     );
-    while deadline
-        .token()
-        .wait_cancelled(Duration::from_millis(100))
-        .is_ok()
-    {
+    let mut ticks = 0u64;
+    let all_done = loop {
         let done = jobs.iter().filter(|(_, _, h)| h.is_finished()).count();
-        print!(
-            "\r  {:5.2} s  {:>12} numbers checked  {done:>2}/{} jobs done",
+        let line = format!(
+            "  {:5.2} s  {:>12} numbers checked  {done:>2}/{} jobs done",
             started.elapsed().as_secs_f64(),
             progress.load(Ordering::Relaxed),
             jobs.len()
         );
-        std::io::stdout().flush()?;
-        if done == jobs.len() {
-            break;
+        if live {
+            print!("\r{line}");
+            std::io::stdout().flush()?;
+        } else if ticks % 5 == 0 {
+            println!("{line}");
         }
+        if done == jobs.len() {
+            break true;
+        }
+        if deadline
+            .token()
+            .wait_cancelled(Duration::from_millis(100))
+            .is_err()
+        {
+            break false;
+        }
+        ticks += 1;
+    };
+    if live {
+        println!();
     }
-    println!();
 
-    // Cancel what still runs, discard what never started, join every worker.
+    // At the deadline: cancel what still runs, discard what never started, join every
+    // worker. (Had every job finished, this only joins the idle workers.)
+    let at = started.elapsed();
     let stopping = Instant::now();
     let discarded = pool.shutdown_now();
     let stop_time = stopping.elapsed();
+    let stats = pool.stats();
+    let cancelled_running = stats.cancelled - stats.cancelled_before_start;
+    if all_done {
+        println!("all {} jobs done at {:.2} s", jobs.len(), at.as_secs_f64());
+    } else {
+        println!(
+            "deadline at {:.2} s: cancelled {cancelled_running} running jobs, discarded \
+             {discarded} queued jobs; every worker joined {:.2} ms later",
+            at.as_secs_f64(),
+            stop_time.as_secs_f64() * 1e3
+        );
+    }
 
-    let (mut finished, mut cancelled) = (0, 0);
+    let (mut finished, mut cancelled, mut failed) = (0, 0, 0);
     for (i, size, handle) in jobs {
         match handle.join() {
             Ok(primes) => {
@@ -108,14 +137,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 cancelled += 1;
                 println!("  job {i:>2} ({size:>9} numbers): cancelled");
             }
-            Err(other) => println!("  job {i:>2}: {other}"),
+            Err(other) => {
+                failed += 1;
+                println!("  job {i:>2}: {other}");
+            }
         }
     }
-    let stats = pool.stats();
     println!(
-        "summary: {finished} finished, {cancelled} cancelled ({discarded} before they started); \
-                  shutdown_now cancelled and joined every worker in {:.2} ms; {} jobs executed, {} stolen",
-        stop_time.as_secs_f64() * 1e3,
+        "summary: {} submitted = {finished} finished + {cancelled} cancelled ({cancelled_running} \
+         while running, {discarded} before they started) + {failed} failed",
+        stats.submitted
+    );
+    println!(
+        "pool stats: submitted {}, finished {} (ran: returned a result or Cancelled, or \
+         panicked), cancelled {} ({} before start), panicked {}, in flight {}, executed {}, \
+         stolen {}",
+        stats.submitted,
+        stats.finished,
+        stats.cancelled,
+        stats.cancelled_before_start,
+        stats.panicked,
+        stats.in_flight,
         stats.executed,
         stats.stolen
     );

@@ -70,7 +70,8 @@
 //! [`JobError::Rejected`]; [`ThreadPool::stats`] accounts for every detached job.
 //! With the feature `signal` (unix), `cancel_on_signals(&pool)` cancels a pool's jobs
 //! on SIGINT/SIGTERM so that a program can clean up and exit normally
-//! (`examples/graceful.rs`).
+//! (`examples/graceful.rs`); a second signal during the clean-up ends the process at
+//! once, and dropping the guard restores what the signals did before.
 //!
 //! ## Migrating from rayon
 //!
@@ -151,6 +152,11 @@ pub mod pool;
 pub mod prelude;
 #[cfg(all(feature = "signal", unix, not(loom)))]
 pub mod signal;
+/// The signal handler's table, for the loom models in `loom-tests` only.
+#[cfg(all(feature = "signal", unix, loom))]
+#[doc(hidden)]
+#[path = "signal/table.rs"]
+pub mod signal_table;
 pub mod sync;
 mod util;
 

@@ -45,14 +45,20 @@ pub(crate) mod atomic {
 }
 #[cfg(loom)]
 pub(crate) mod atomic {
+    // The signal handler's table (`signal/table.rs`), modelled under loom.
     pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+    #[cfg(all(feature = "signal", unix))]
+    pub(crate) use loom::sync::atomic::{AtomicI32, AtomicU64};
 }
 
 #[cfg(loom)]
 pub(crate) use loom::sync::Arc;
 /// Atomics for process-wide statics that loom must not model (unique ids, the global
-/// pool's generation): loom's atomics cannot live in statics across executions.
+/// pool's generation, the signal handler's table): loom's atomics cannot live in statics
+/// across executions.
 pub(crate) mod unmodelled {
+    #[cfg(all(feature = "signal", unix, not(loom)))]
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize};
     pub(crate) use std::sync::atomic::{AtomicU64, Ordering};
 }
 

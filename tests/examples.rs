@@ -46,21 +46,75 @@ fn run(name: &str, args: &[&str]) -> (String, Duration) {
     (stdout, started.elapsed())
 }
 
+/// The number right after the first `key` in `line` (e.g. `number_after(l, "submitted ")`).
+fn number_after(line: &str, key: &str) -> usize {
+    let at = line
+        .find(key)
+        .unwrap_or_else(|| panic!("no {key:?} in {line:?}"))
+        + key.len();
+    let digits: String = line[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after {key:?} in {line:?}"))
+}
+
+fn line_starting<'a>(out: &'a str, prefix: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starting with {prefix:?}:\n{out}"))
+}
+
 #[test]
 #[cfg_attr(miri, ignore)]
-fn demo_cancels_at_its_deadline_and_joins_every_worker() {
+fn demo_cancels_at_its_deadline_and_its_counts_add_up() {
+    // Piped (not a terminal): plain lines, no carriage returns.
     let (out, _) = run("demo", &["0.3"]);
-    let summary = out
-        .lines()
-        .find(|l| l.starts_with("summary:"))
-        .expect("a summary line");
-    assert!(summary.contains("cancelled"), "{summary}");
-    assert!(summary.contains("joined every worker"), "{summary}");
-    // The big jobs cannot finish in 0.3 s: some must have been cancelled.
+    assert!(!out.contains('\r'), "{out:?}");
+
+    // "deadline at 0.30 s: cancelled 2 running jobs, discarded 14 queued jobs; ..."
+    let deadline = line_starting(&out, "deadline at ");
+    let cancelled_running = number_after(deadline, "cancelled ");
+    let discarded = number_after(deadline, "discarded ");
+    // "summary: 16 submitted = 0 finished + 16 cancelled (2 while running, 14 before
+    // they started) + 0 failed"
+    let summary = line_starting(&out, "summary: ");
+    let submitted = number_after(summary, "summary: ");
+    let finished = number_after(summary, "= ");
+    let cancelled = number_after(summary, "+ ");
+    let failed = number_after(summary, ") + ");
+    assert_eq!(number_after(summary, "("), cancelled_running, "{summary}");
+    assert_eq!(number_after(summary, "running, "), discarded, "{summary}");
+    // "pool stats: submitted 16, finished 2 (...), cancelled 16 (14 before start), ..."
+    let stats = line_starting(&out, "pool stats: ");
+
+    assert_eq!(submitted, 16, "{summary}");
+    assert_eq!(submitted, finished + cancelled + failed, "{summary}");
+    assert_eq!(cancelled, cancelled_running + discarded, "{summary}");
     assert!(
-        out.lines().filter(|l| l.ends_with(": cancelled")).count() > 0,
-        "{out}"
+        cancelled > 0,
+        "the big jobs cannot finish in 0.3 s: {summary}"
     );
+    assert_eq!(number_after(stats, "submitted "), submitted, "{stats}");
+    assert_eq!(
+        number_after(stats, "finished "),
+        finished + cancelled_running + failed,
+        "jobs that ran: {stats}"
+    );
+    assert_eq!(number_after(stats, "cancelled "), cancelled, "{stats}");
+    let before_start = &stats[stats.find("cancelled ").expect("cancelled")..];
+    assert_eq!(number_after(before_start, "("), discarded, "{stats}");
+    assert_eq!(number_after(stats, "in flight "), 0, "{stats}");
+    // One line per job, agreeing with the counts.
+    let job_lines = |suffix: &str| {
+        out.lines()
+            .filter(|l| l.trim_start().starts_with("job ") && l.ends_with(suffix))
+            .count()
+    };
+    assert_eq!(job_lines(": cancelled"), cancelled, "{out}");
+    assert_eq!(job_lines(" primes"), finished, "{out}");
 }
 
 #[test]

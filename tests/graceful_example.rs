@@ -1,13 +1,14 @@
-//! End to end: `examples/graceful.rs` (feature `signal`) is cancelled by SIGTERM, runs
-//! every job's cleanup, reports, and exits with status 0.
+//! End to end: `examples/graceful.rs` (feature `signal`) is cancelled by SIGTERM, or by
+//! a SIGINT before its jobs have all started, runs every job's cleanup once, reports,
+//! and exits with status 0.
 #![cfg(all(feature = "signal", unix))]
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+
+use common::LineChild;
 
 /// `target/<profile>/examples/graceful`, (re)built first: this test binary lives in
 /// `target/<profile>/deps/`, and `cargo test --test graceful_example` alone does not
@@ -34,63 +35,9 @@ fn example_binary() -> PathBuf {
     bin
 }
 
-#[test]
-fn sigterm_cancels_the_jobs_runs_every_cleanup_and_exits_zero() {
-    let mut child = Command::new(example_binary())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (line_tx, line_rx) = mpsc::channel::<String>();
-    let reader = thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if line_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-
-    let mut lines = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match line_rx.recv_timeout(left) {
-            Ok(line) => {
-                let ready = line.starts_with("ready:");
-                lines.push(line);
-                if ready {
-                    break;
-                }
-            }
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("the example never said ready:\n{}", lines.join("\n"));
-            }
-        }
-    }
-    // SAFETY: a plain syscall on our child's pid.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
-
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the example did not exit after SIGTERM");
-        }
-        // Polling a child process: the sleep is the wait itself.
-        thread::sleep(Duration::from_millis(10));
-    };
-    reader.join().unwrap();
-    lines.extend(line_rx.try_iter());
+/// Every job's cleanup ran exactly once, and the summary accounts for all six jobs.
+fn check_cleanups_and_summary(lines: &[String]) {
     let out = lines.join("\n");
-
-    assert_eq!(status.code(), Some(0), "{out}");
     for n in 0..6 {
         let cleanups = lines
             .iter()
@@ -98,6 +45,25 @@ fn sigterm_cancels_the_jobs_runs_every_cleanup_and_exits_zero() {
             .count();
         assert_eq!(cleanups, 1, "job {n}'s cleanup ran once:\n{out}");
     }
+    let summary = lines
+        .iter()
+        .find(|l| l.starts_with("summary: "))
+        .unwrap_or_else(|| panic!("no summary:\n{out}"));
+    let listed = summary.matches(|c: char| c.is_ascii_digit()).count();
+    assert_eq!(listed, 6, "every job is finished or cancelled: {summary}");
+    assert!(out.contains("pool shut down; every worker joined"), "{out}");
+}
+
+#[test]
+fn sigterm_cancels_the_jobs_runs_every_cleanup_and_exits_zero() {
+    let mut child = LineChild::spawn(Command::new(example_binary()));
+    child.wait_for_line("ready:");
+    LineChild::signal(child.id(), libc::SIGTERM);
+    let (status, lines) = child.finish();
+    let out = lines.join("\n");
+
+    assert_eq!(status.code(), Some(0), "{out}");
+    check_cleanups_and_summary(&lines);
     for n in 0..2 {
         assert!(
             lines.contains(&format!("job {n}: finished after 3 steps")),
@@ -112,7 +78,6 @@ fn sigterm_cancels_the_jobs_runs_every_cleanup_and_exits_zero() {
         lines.contains(&"summary: finished [0, 1], cancelled [2, 3, 4, 5]".to_owned()),
         "{out}"
     );
-    assert!(out.contains("pool shut down; every worker joined"), "{out}");
     // The cancellation came after "ready": every long job's cleanup follows it.
     let ready = lines.iter().position(|l| l.starts_with("ready:")).unwrap();
     for n in 2..6 {
@@ -122,4 +87,20 @@ fn sigterm_cancels_the_jobs_runs_every_cleanup_and_exits_zero() {
             .unwrap();
         assert!(at > ready, "{out}");
     }
+}
+
+/// Ctrl-C right after the handler is installed, while the jobs are being submitted and
+/// started (the example used to fail here with `Error: RecvError`).
+#[test]
+fn an_early_sigint_still_cleans_up_and_exits_zero() {
+    let mut child = LineChild::spawn(Command::new(example_binary()));
+    child.wait_for_line("signals:");
+    LineChild::signal(child.id(), libc::SIGINT);
+    let (status, lines) = child.finish();
+    let out = lines.join("\n");
+
+    assert_eq!(status.code(), Some(0), "{out}");
+    check_cleanups_and_summary(&lines);
+    assert!(out.contains("SIGINT (2) received"), "{out}");
+    assert!(!out.contains("Error"), "{out}");
 }

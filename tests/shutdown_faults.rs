@@ -14,8 +14,10 @@ use std::time::Duration;
 use cancelpool::{BuildError, Cancelled, JobError, ThreadPool, ThreadPoolBuilder};
 
 /// One malloc arena: per-thread arenas would reserve address space of their own.
+#[cfg(target_os = "linux")]
 const MALLOC_ONE_ARENA: (&str, &str) = ("MALLOC_ARENA_MAX", "1");
 
+#[cfg(target_os = "linux")]
 const CHILD_ENV: &str = "CANCELPOOL_FAULTS_CHILD";
 /// Every panic these tests cause on purpose carries this text; the hook keeps quiet
 /// about them (and reports any other panic as usual).
@@ -304,6 +306,7 @@ fn an_impossible_stack_size_is_a_spawn_error() {
 
 /// Builds a pool of `n` workers with a counting start/exit handler; on failure checks
 /// that exactly the started workers were joined. Returns the failing index, if any.
+#[cfg(target_os = "linux")]
 fn build_under_limit(n: usize, stack: usize) -> Option<usize> {
     let started = Arc::new(AtomicUsize::new(0));
     let exited = Arc::new(AtomicUsize::new(0));

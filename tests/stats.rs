@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::sync::{Arc, Barrier, Mutex, mpsc};
+use std::sync::{Arc, Barrier, mpsc};
 use std::time::Duration;
 
 use cancelpool::{Cancelled, JobError, PoolStats, ThreadPool, ThreadPoolBuilder};
@@ -201,7 +201,7 @@ fn thread_cpu_ticks(tid: i32) -> u64 {
 #[cfg(target_os = "linux")]
 #[test]
 fn an_idle_pool_uses_no_cpu() {
-    let tids = Arc::new(Mutex::new(Vec::new()));
+    let tids = Arc::new(std::sync::Mutex::new(Vec::new()));
     let t = Arc::clone(&tids);
     let pool = ThreadPoolBuilder::new()
         .num_threads(2)

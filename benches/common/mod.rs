@@ -2,8 +2,9 @@
 //! that libc does not declare, a persistent waiter thread for wake-latency rounds, and
 //! the scenarios it runs (cancelpool waits and their peers).
 //!
-//! The benches are Linux/glibc only: they read `/proc` to know that a waiter is really
-//! blocked before timing its wake-up, and use glibc's pthread constants.
+//! Linux only, and its users declare it so (`#[cfg(target_os = "linux")] mod common;`):
+//! it reads `/proc` to know that a waiter is really blocked before timing its wake-up,
+//! calls `gettid`, and uses the pthread constants glibc and musl share.
 // Each bench binary uses a different subset of this module.
 #![allow(dead_code)]
 
@@ -18,13 +19,14 @@ use std::time::{Duration, Instant};
 use cancelpool::sync::{Condvar, Mutex};
 use cancelpool::{CancelSource, CancelToken, Cancelled, Interest};
 
-/// pthread functions libc 0.2 does not declare for linux-gnu, with glibc's constants.
+/// pthread functions libc 0.2 does not declare for Linux, with the constants glibc and
+/// musl share.
 pub(crate) mod ffi {
     use libc::c_int;
 
-    /// glibc's `PTHREAD_CANCEL_ENABLE`.
+    /// `PTHREAD_CANCEL_ENABLE` (glibc, musl).
     pub(crate) const PTHREAD_CANCEL_ENABLE: c_int = 0;
-    /// glibc's `PTHREAD_CANCEL_DISABLE`.
+    /// `PTHREAD_CANCEL_DISABLE` (glibc, musl).
     pub(crate) const PTHREAD_CANCEL_DISABLE: c_int = 1;
 
     unsafe extern "C" {

@@ -8,17 +8,18 @@
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p loom-tests --release --target-dir
 //! target/loom --test pool_join`. Each model is exhaustive under the preemption bound named
 //! below (its default; `LOOM_MAX_PREEMPTIONS` overrides it for every model). Figures:
-//! release build, one test at a time, on the shared 2-core machine.
+//! release build, `scripts/loom.sh` on the shared 2-core machine (times vary with its load).
 //!
 //! | model | bound | executions | time |
 //! |---|---|---|---|
-//! | `join_waiter_resumes_when_stolen_half_completes` | 2 | 109,636 | 11 s |
-//! | `join_waiter_resumes_also_when_stolen_half_panics` | 2 | 109,636 | 12 s |
-//! | `join_waits_for_stolen_half_when_first_half_panics` | 2 | 108,864 | 12 s |
+//! | `join_waiter_resumes_when_stolen_half_completes` | 2 | 74,135 | 15 s |
+//! | `join_waiter_resumes_also_when_stolen_half_panics` | 2 | 74,135 | 17 s |
+//! | `join_waits_for_stolen_half_when_first_half_panics` | 2 | 73,531 | 9 s |
 //!
-//! Mutants caught: `latch_set_load_then_store`, `latch_set_relaxed`,
-//! `stackjob_lets_panic_escape`, `join_unwinds_before_stolen_half` (as a crash: the
-//! thief writes into the unwound frame).
+//! Mutants caught (`scripts/loom-mutants.sh`, patches in `loom-tests/mutants/`):
+//! `latch-set-load-then-store`, `latch-set-relaxed`, `job-stack-job-lets-panic-escape`,
+//! `join-unwinds-before-stolen-half` (as a crash: the thief writes into the unwound
+//! frame).
 #![cfg(loom)]
 
 mod pool_util;

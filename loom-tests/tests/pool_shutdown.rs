@@ -7,15 +7,15 @@
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p loom-tests --release --target-dir
 //! target/loom --test pool_shutdown`. Each model is exhaustive under the preemption bound named
 //! below (its default; `LOOM_MAX_PREEMPTIONS` overrides it for every model). Figures:
-//! release build, one test at a time, on the shared 2-core machine.
+//! release build, `scripts/loom.sh` on the shared 2-core machine (times vary with its load).
 //!
 //! | model | bound | executions | time |
 //! |---|---|---|---|
-//! | `shutdown_races_submit_every_job_accounted` | 3 | 57,595 | 5 s |
-//! | `shutdown_now_races_submit_every_job_accounted` | 3 | 177,684 | 16 s |
+//! | `shutdown_races_submit_every_job_accounted` | 3 | 38,267 | 7 s |
+//! | `shutdown_now_races_submit_every_job_accounted` | 3 | 128,920 | 15 s |
 //!
-//! Mutants caught: `admit_check_then_increment`, `close_skips_admission_wait`,
-//! `worker_exit_skips_drain`.
+//! Mutants caught (`scripts/loom-mutants.sh`): `registry-admit-check-then-increment`,
+//! `registry-close-skips-admission-wait`, `registry-worker-exit-skips-drain`.
 #![cfg(loom)]
 
 mod pool_util;

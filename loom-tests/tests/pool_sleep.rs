@@ -5,21 +5,21 @@
 //!
 //! The loom deque stand-in lets a thief miss a push it races with, as crossbeam's can
 //! (see `src/pool/deque.rs`); with a plain mutex there, the fence that the mutant
-//! `detached_push_unfenced` removes would make no difference to the model.
+//! `registry-detached-push-unfenced` removes would make no difference to the model.
 //!
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p loom-tests --release --target-dir
 //! target/loom --test pool_sleep`. Each model is exhaustive under the preemption bound named
 //! below (its default; `LOOM_MAX_PREEMPTIONS` overrides it for every model). Figures:
-//! release build, one test at a time, on the shared 2-core machine.
+//! release build, `scripts/loom.sh` on the shared 2-core machine (times vary with its load).
 //!
 //! | model | bound | executions | time |
 //! |---|---|---|---|
-//! | `submit_races_worker_sleep_job_runs` | 5 | 27,104 | 2 s |
-//! | `spawn_races_worker_sleep_job_runs` | 5 | 17,732 | 1 s |
-//! | `submit_from_worker_races_other_worker_sleep_job_runs` | 2 | 60,848 | 7 s |
+//! | `submit_races_worker_sleep_job_runs` | 5 | 8,388 | 1 s |
+//! | `spawn_races_worker_sleep_job_runs` | 5 | 6,678 | 1 s |
+//! | `submit_from_worker_races_other_worker_sleep_job_runs` | 2 | 129,410 | 15 s |
 //!
-//! Mutants caught (`scripts/loom-pool-mutants.sh`): `wake_specific_no_notify`,
-//! `sleep_skip_jec_recheck`, `detached_push_unfenced` (the bug this model found).
+//! Mutants caught (`scripts/loom-mutants.sh`): `sleep-wake-no-notify`,
+//! `sleep-skip-jec-recheck`, `registry-detached-push-unfenced` (the bug this model found).
 #![cfg(loom)]
 
 mod pool_util;

@@ -7,15 +7,16 @@
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p loom-tests --release --target-dir
 //! target/loom --test pool_submit`. Each model is exhaustive under the preemption bound named
 //! below (its default; `LOOM_MAX_PREEMPTIONS` overrides it for every model). Figures:
-//! release build, one test at a time, on the shared 2-core machine.
+//! release build, `scripts/loom.sh` on the shared 2-core machine (times vary with its load).
 //!
 //! | model | bound | executions | time |
 //! |---|---|---|---|
-//! | `handle_cancel_races_job_start_join_reports_what_happened` | 5 | 91,113 | 6 s |
-//! | `handle_cancel_races_checkpoint_join_reports_cancelled` | 5 | 164,143 | 11 s |
+//! | `handle_cancel_races_job_start_join_reports_what_happened` | 5 | 19,880 | 2 s |
+//! | `handle_cancel_races_checkpoint_join_reports_cancelled` | 5 | 32,283 | 3 s |
 //!
-//! Mutants caught: `submit_runs_cancelled_job`, `submit_cancel_overrides_ok`,
-//! `submit_done_before_result`, `submit_done_relaxed`, `submit_notify_outside_lock`.
+//! Mutants caught (`scripts/loom-mutants.sh`): `submit-runs-cancelled-job`,
+//! `submit-cancel-overrides-ok`, `submit-done-before-result`, `submit-done-relaxed`,
+//! `submit-notify-outside-lock`.
 #![cfg(loom)]
 
 mod pool_util;

@@ -3,7 +3,7 @@
 //! deadlock (loom has no time, so a timed wait only ends by notification).
 //!
 //! Under loom, a condvar poke that cannot take the waiter's mutex is retried on a model
-//! thread of its own (`src/cancel/deadline.rs`, `loom_imp`), so the `wait_while` models
+//! thread of its own (`defer_retry` in `src/cancel/wait.rs`), so the `wait_while` models
 //! have up to 3 (4 with the producer) threads.
 //!
 //! Bounds (2 cores, release): every model here is exhaustive (no preemption bound)

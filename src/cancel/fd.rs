@@ -4,9 +4,10 @@
 //!
 //! A node that is waited on by `wait_fd` owns a *waker*: an eventfd (Linux) or a pipe
 //! (other unixes), non-blocking and close-on-exec, made on first use under the node's
-//! lock. The waiter, holding the lock, makes sure the waker exists and checks the flag;
-//! then it `poll`s the user's fd together with the waker's read end. `cancel()` stores
-//! the flag and then, under the same lock, makes the waker readable (node invariant 4).
+//! lock and attached to the node as a hook (`node::Hook`). The waiter, holding the lock,
+//! makes sure the waker exists and checks the flag; then it `poll`s the user's fd
+//! together with the waker's read end. `cancel()` stores the flag and then, under the
+//! same lock, tells the hook, which makes the waker readable (node invariant 4).
 //! The waker is never drained: a cancelled node stays cancelled, so every later poll sees
 //! it at once. No signals, no race between "check flag" and "block".
 //!
@@ -18,6 +19,7 @@ use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
 use super::Cancelled;
+use super::node::Hook;
 use super::state;
 use super::token::CancelToken;
 
@@ -113,7 +115,7 @@ impl Ready {
 }
 
 /// The fd that `cancel()` makes readable (see the module docs).
-pub(crate) struct FdWaker {
+struct FdWaker {
     read: OwnedFd,
     /// For a pipe, the write end; an eventfd is read and written through `read`.
     write: Option<OwnedFd>,
@@ -157,7 +159,7 @@ impl FdWaker {
     }
 
     /// Makes the read end readable (idempotent: a full pipe/eventfd is readable too).
-    pub(crate) fn wake(&self) {
+    fn wake(&self) {
         let fd = self.write.as_ref().unwrap_or(&self.read).as_raw_fd();
         let one: u64 = 1;
         // SAFETY: writes 8 bytes from a live local to a descriptor we own. A failure
@@ -167,6 +169,13 @@ impl FdWaker {
 
     fn raw(&self) -> RawFd {
         self.read.as_raw_fd()
+    }
+}
+
+/// Phase 2 of a cancel makes the waker readable: one `write`, no lock, no blocking.
+impl Hook for FdWaker {
+    fn cancelled(&mut self) {
+        self.wake();
     }
 }
 
@@ -209,11 +218,7 @@ impl CancelToken {
                 if node.is_cancelled() {
                     return Err(Cancelled.into());
                 }
-                let extras = inner.extras();
-                if extras.fd_waker.is_none() {
-                    extras.fd_waker = Some(FdWaker::new()?);
-                }
-                extras.fd_waker.as_ref().map(FdWaker::raw)
+                Some(inner.hook_or_try_insert_with(FdWaker::new)?.raw())
             }
             _ => None,
         };

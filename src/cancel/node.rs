@@ -1,6 +1,12 @@
 //! The token tree: one [`Node`] per cancellation scope, shared by its sources, tokens,
 //! callback guards and (for submitted jobs) the job itself.
 //!
+//! This is the bottom layer of `cancel/` (see `cancel/mod.rs`): it knows nothing of
+//! deadlines, file descriptors or waits. The layers above reach a node through its lock
+//! and condvar (waits block on them, invariant 4) and through [`Hook`]s: state a layer
+//! attaches to the node (a deadline's timer key, `wait_fd`'s waker), which phase 2 of a
+//! cancel tells about the request.
+//!
 //! # Memory layout
 //!
 //! A node is the header of a heap allocation `NodeBox<P> { header: Node, payload: P }`.
@@ -26,9 +32,9 @@
 //!    appears: the wait is bounded. So every `cancel()` call, winner or loser, returns
 //!    only after its whole subtree reports `is_cancelled()`.
 //! 4. Every wait on a node checks `cancelled` while holding `inner`, and phase 2 takes
-//!    `inner` after storing `cancelled` before it notifies `cond` (and signals the fd
-//!    waker). A waiter therefore either sees the flag or is already blocked when the
-//!    notification comes: no lost wake-up (loom L3).
+//!    `inner` after storing `cancelled` before it notifies `cond` and tells the node's
+//!    hooks (`wait_fd`'s waker). A waiter therefore either sees the flag or is already
+//!    blocked when the notification comes: no lost wake-up (loom L3).
 //! 5. A parent's `children` slab holds raw pointers to live children. A child unlinks
 //!    itself under the parent's lock before its memory is freed, and the parent only
 //!    takes a strong reference (`try_acquire`, which fails at count zero) under that same
@@ -41,32 +47,48 @@
 //! # Lock order
 //!
 //! A child's unlink takes only the parent's `inner`. Cancellation takes one node's
-//! `inner` at a time and never holds it while running user code. The timer's lock (see
-//! `deadline`) may be held while taking a node's `inner`, never the other way round.
+//! `inner` at a time and never holds it while running user code. Hooks run under
+//! `inner` and take no lock; the layers above take a node's `inner` holding no lock of
+//! their own (the timer's is a leaf, see `timer`).
 
+use std::any::Any;
+use std::convert::Infallible;
 use std::marker::PhantomData;
-use std::panic::{self, AssertUnwindSafe};
 use std::ptr::NonNull;
 
 use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sync::{Condvar, Mutex, MutexGuard};
 use crate::util::slab::{Key, Slab};
+use crate::util::unwind;
 
 /// Ordering of every store of `Node::cancelled` (invariant 2). Release: what the
 /// canceller wrote before `cancel()` happens-before what a job does after observing it.
-#[cfg(not(cancelpool_mutant = "relaxed-flag"))]
 const FLAG_STORE: Ordering = Ordering::Release;
 /// Ordering of `is_cancelled`'s load; Acquire pairs with [`FLAG_STORE`].
-#[cfg(not(cancelpool_mutant = "relaxed-flag"))]
 const FLAG_LOAD: Ordering = Ordering::Acquire;
-// Mutant `relaxed-flag`: no happens-before through the flag (loom L1 must fail).
-#[cfg(cancelpool_mutant = "relaxed-flag")]
-const FLAG_STORE: Ordering = Ordering::Relaxed;
-#[cfg(cancelpool_mutant = "relaxed-flag")]
-const FLAG_LOAD: Ordering = Ordering::Relaxed;
 
 /// A registered `on_cancel` callback.
 pub(crate) type Callback = Box<dyn FnOnce() + Send>;
+
+/// State that a layer above attaches to a node (a deadline's timer key, `wait_fd`'s
+/// waker), so that this layer need not know it. Kept in the node's rare-state box, at
+/// most one per type, and freed with the node.
+pub(crate) trait Hook: Send + 'static {
+    /// Phase 2 of the node's cancel, under its lock, right after its waiters were
+    /// notified (invariant 4). Must not block, take a lock or run user code.
+    fn cancelled(&mut self) {}
+}
+
+/// A [`Hook`] that can be found again by its type.
+trait AnyHook: Hook {
+    fn as_any(&mut self) -> &mut dyn Any;
+}
+
+impl<H: Hook> AnyHook for H {
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+}
 
 /// The shared state of one cancellation scope.
 #[repr(C)]
@@ -84,15 +106,15 @@ pub(crate) struct Node {
     inner: Mutex<Inner>,
     /// Notified (under `inner`) when the node is cancelled and when a callback finishes.
     cond: Condvar,
-    /// `CancelSource` handles alive; at zero the node's deadline is removed (C10).
+    /// `CancelSource` handles alive; at zero the token layer removes the deadline (C10).
     sources: AtomicUsize,
     /// Strong references: tokens, sources, callback guards, job references.
     refs: AtomicUsize,
 }
 
 /// State guarded by `Node::inner`. Kept small: most nodes (a submitted job's, a
-/// scope's) never get children, callbacks, a deadline or an fd waker, so those live in
-/// a box made on first use.
+/// scope's) never get children, callbacks or hooks, so those live in a box made on
+/// first use.
 pub(crate) struct Inner {
     /// Invariant 1.
     claimed: bool,
@@ -101,28 +123,60 @@ pub(crate) struct Inner {
 
 /// The rarely used part of a node's state.
 #[derive(Default)]
-pub(crate) struct Extras {
+struct Extras {
     children: Slab<NodePtr>,
     callbacks: Slab<Callback>,
     /// The callback being run by phase 2, and the thread running it (invariant 6).
     running: Option<(Key, crate::sync::thread::ThreadId)>,
-    /// A deadline registered with the timer, removed when the last source drops.
-    #[cfg_attr(loom, allow(dead_code))]
-    pub(crate) deadline: Option<crate::cancel::deadline::TimerKey>,
-    /// The eventfd/pipe that `wait_fd` polls beside the user's fd; made readable by phase 2.
-    #[cfg(all(unix, not(loom)))]
-    pub(crate) fd_waker: Option<crate::cancel::fd::FdWaker>,
+    /// What the layers above attached, one per type.
+    hooks: Vec<Box<dyn AnyHook>>,
 }
 
 impl Inner {
     /// The extras, made on first use.
-    pub(crate) fn extras(&mut self) -> &mut Extras {
+    fn extras(&mut self) -> &mut Extras {
         self.extras.get_or_insert_with(Box::default)
     }
 
     /// The extras, if they were ever made.
-    pub(crate) fn extras_ref(&self) -> Option<&Extras> {
+    fn extras_ref(&self) -> Option<&Extras> {
         self.extras.as_deref()
+    }
+
+    /// The hook of type `H`, if one was attached.
+    // Under loom no layer attaches a hook: deadlines and `wait_fd` do not exist there.
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn hook<H: Hook>(&mut self) -> Option<&mut H> {
+        let hooks = &mut self.extras.as_mut()?.hooks;
+        hooks.iter_mut().find_map(|h| h.as_any().downcast_mut())
+    }
+
+    /// The hook of type `H`, attached first (made by `make`) if there is none.
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn hook_or_insert_with<H: Hook>(&mut self, make: impl FnOnce() -> H) -> &mut H {
+        match self.hook_or_try_insert_with(|| Ok::<H, Infallible>(make())) {
+            Ok(hook) => hook,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The hook of type `H`, attached first if there is none; `make`'s error if it fails
+    /// (nothing is attached then).
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn hook_or_try_insert_with<H: Hook, E>(
+        &mut self,
+        make: impl FnOnce() -> Result<H, E>,
+    ) -> Result<&mut H, E> {
+        let hooks = &mut self.extras().hooks;
+        let index = match hooks.iter_mut().position(|h| h.as_any().is::<H>()) {
+            Some(index) => index,
+            None => {
+                hooks.push(Box::new(make()?));
+                hooks.len() - 1
+            }
+        };
+        let hook = hooks[index].as_any().downcast_mut();
+        Ok(hook.expect("the hook at `index` has type `H`"))
     }
 }
 
@@ -165,12 +219,7 @@ impl NodeRef {
             return NodeRef::allocate(None, false, payload);
         };
         let mut guard = parent.inner.lock();
-        #[cfg(not(cancelpool_mutant = "child-ignores-claimed"))]
-        let born_cancelled = guard.claimed;
-        // Mutant: test the flag, which lags the claim, instead of `claimed` (loom L5).
-        #[cfg(cancelpool_mutant = "child-ignores-claimed")]
-        let born_cancelled = parent.is_cancelled();
-        if born_cancelled {
+        if guard.claimed {
             // Invariant 1: a child of a cancelled (or cancelling) parent is born cancelled.
             drop(guard);
             return NodeRef::allocate(Some((parent.clone(), None)), true, payload);
@@ -430,14 +479,9 @@ impl Node {
             // without user code in between (invariant 3). Wait for it, so that a losing
             // caller too finds the request made when `cancel()` returns (loom:
             // `cancel_winner_is_unique`).
-            #[cfg(not(cancelpool_mutant = "cancel-loser-no-wait"))]
             self.wait_for_flag();
             return false;
         };
-        // Mutant: the root's flag before its subtree's, breaking invariant 2 (loom:
-        // `subtree_cancel_races_root_cancel_tree_stays_atomic`).
-        #[cfg(cancelpool_mutant = "preorder-flags")]
-        self.cancelled.store(true, FLAG_STORE);
         let mut done: Vec<NodeRef> = Vec::new();
         // Phase 1: post-order over the subtree, setting flags (invariants 2 and 3).
         let mut stack: Vec<(NodeRef, bool)> = children.into_iter().map(|c| (c, false)).collect();
@@ -504,26 +548,23 @@ impl Node {
         Some(children)
     }
 
-    /// Phase 2 for one node: wake its waiters, signal its fd waker, run its callbacks.
+    /// Phase 2 for one node: wake its waiters, tell its hooks, run its callbacks.
     fn finish(&self) {
-        // Mutant: notify before taking the lock, a lost wake-up (loom L3 sleep models).
-        #[cfg(cancelpool_mutant = "finish-notify-unlocked")]
-        self.cond.notify_all();
         let mut inner = self.inner.lock();
-        // Invariant 4: notify under the lock, after the flag store.
-        #[cfg(not(cancelpool_mutant = "finish-notify-unlocked"))]
+        // Invariant 4: notify under the lock, after the flag store; then the hooks.
         self.cond.notify_all();
-        #[cfg(all(unix, not(loom)))]
-        if let Some(waker) = inner.extras_ref().and_then(|e| e.fd_waker.as_ref()) {
-            waker.wake();
+        if let Some(extras) = inner.extras.as_mut() {
+            for hook in &mut extras.hooks {
+                hook.cancelled();
+            }
         }
         let me = crate::sync::thread::current().id();
         while let Some((key, callback)) = inner.extras.as_mut().and_then(|e| e.callbacks.pop()) {
             inner.extras().running = Some((key, me));
             drop(inner);
             // A panicking callback must not stop the others nor poison the node; the
-            // panic hook has already reported it.
-            let _ = panic::catch_unwind(AssertUnwindSafe(callback));
+            // panic hook has already reported it (unwind invariant 3).
+            let _ = unwind::halt_unwinding(callback);
             inner = self.inner.lock();
             inner.extras().running = None;
             self.cond.notify_all();
@@ -533,8 +574,6 @@ impl Node {
     /// Registers `callback`, or returns it if the node is already claimed (invariant 1).
     pub(crate) fn register(&self, callback: Callback) -> Result<Key, Callback> {
         let mut inner = self.inner.lock();
-        // Mutant: register on a claimed node, whose callbacks may be gone (loom L4).
-        #[cfg(not(cancelpool_mutant = "register-ignores-claimed"))]
         if inner.claimed {
             return Err(callback);
         }
@@ -564,10 +603,6 @@ impl Node {
             return Some(callback);
         }
         let me = crate::sync::thread::current().id();
-        // Mutant: return while the callback still runs elsewhere (loom L4 guard drop).
-        #[cfg(cancelpool_mutant = "unregister-no-wait")]
-        let _ = (me, &mut inner);
-        #[cfg(not(cancelpool_mutant = "unregister-no-wait"))]
         while let Some((running, thread)) = inner.extras_ref().and_then(|e| e.running) {
             if running != key || thread == me {
                 break;
@@ -624,7 +659,7 @@ mod tests {
         // A submitted job, its handle state and its token share one allocation headed by
         // a `Node`; keep the header within two cache lines.
         let size = std::mem::size_of::<Node>();
-        assert!(size <= 96, "Node grew to {size} bytes");
+        assert!(size <= 88, "Node grew to {size} bytes");
     }
 
     #[test]

@@ -235,8 +235,6 @@ pub struct DisableGuard {
 impl Drop for DisableGuard {
     #[inline]
     fn drop(&mut self) {
-        // Mutant: the guard's drop does not re-enable (loom L2).
-        #[cfg(not(cancelpool_mutant = "disable-drop-no-restore"))]
         CONTEXT.with(|c| {
             let mut ctx = c.get();
             debug_assert!(ctx.disabled > 0, "DisableGuard dropped in another job");

@@ -19,8 +19,8 @@
 //! 3. If `M` is busy, the holder is the waiter in its window, or another thread —
 //!    possibly the cancelling thread itself, which may hold `M` while it calls
 //!    `cancel()`. Blocking on `M` could deadlock, so the poke never blocks: it retries a
-//!    few times, then hands a [`Retry`] to the timer thread, which retries with backoff
-//!    until the poke succeeds or the waiter leaves.
+//!    few times, then hands the [`Retry`] to the shared timer thread (`defer_retry`),
+//!    which retries with backoff until the poke succeeds or the waiter leaves.
 //! 4. The waiter, leaving, first *disarms* the retry (under the retry's own small lock,
 //!    which is never held while blocking). After that no thread touches `M` or the
 //!    condvar on its behalf, so the borrowed references the poke uses stay valid; the
@@ -48,19 +48,28 @@ const INLINE_POKES: usize = 64;
 /// step 3's hand-off; more inline pokes only multiply the interleavings.
 #[cfg(loom)]
 const INLINE_POKES: usize = 1;
+/// The first deferred retry (step 3) waits this long; each next one doubles, up to
+/// `MAX_BACKOFF`.
+#[cfg(not(loom))]
+const FIRST_BACKOFF: Duration = Duration::from_micros(20);
+#[cfg(not(loom))]
+const MAX_BACKOFF: Duration = Duration::from_millis(5);
+/// Pokes tried on the cancelling thread when the timer thread cannot be started.
+#[cfg(not(loom))]
+const FALLBACK_POKES: usize = 100_000;
 
 /// A borrowed "try to wake the waiter" action (see the module docs, step 2).
-pub(crate) type Poke = &'static dyn Wake;
+type Poke = &'static dyn Wake;
 
 /// A poke shared between the waiter, the cancelling thread and the retrying thread.
-pub(crate) struct Retry {
+struct Retry {
     /// `None` once the poke succeeded or the waiter left (step 4).
     poke: Mutex<Option<Poke>>,
 }
 
 impl Retry {
     /// Runs the poke unless disarmed; true when nothing more is needed.
-    pub(crate) fn poke_once(&self) -> bool {
+    fn poke_once(&self) -> bool {
         let slot = self.poke.lock();
         let Some(poke) = *slot else { return true };
         // Step 2b: on success the poke notifies while holding the waiter's mutex, then
@@ -68,18 +77,11 @@ impl Retry {
         // last. The waiter, requeued onto its mutex, wakes once — when we unlock it — and
         // then finds the slot free: no second wake-up on the slot lock.
         let mut slot = Some(slot);
-        let woken = poke.wake(&mut || {
+        poke.wake(&mut || {
             if let Some(mut slot) = slot.take() {
                 *slot = None;
             }
-        });
-        // Mutant: give up after a failed `try_lock` (loom L3 wait_while).
-        #[cfg(cancelpool_mutant = "poke-no-retry")]
-        let woken = {
-            let _ = woken;
-            true
-        };
-        woken
+        })
     }
 
     fn disarm(&self) {
@@ -252,7 +254,7 @@ impl Drop for Leave<'_> {
 }
 
 /// What a poke needs: the waiter's mutex and condvar.
-pub(crate) trait Wake: Sync {
+trait Wake: Sync {
     /// Step 2: true if the waiter is now certain to see the request; then `release`
     /// has been called while the waiter's mutex was still held.
     fn wake(&self, release: &mut dyn FnMut()) -> bool;
@@ -303,9 +305,50 @@ fn poke_or_defer(retry: crate::sync::Arc<Retry>) {
         }
         crate::sync::thread::yield_now();
     }
-    // Mutant: no deferred retry after the inline pokes failed (loom L3 wait_while).
-    #[cfg(not(cancelpool_mutant = "poke-no-defer"))]
-    super::deadline::defer_retry(retry);
+    defer_retry(retry);
+}
+
+/// Step 3's hand-off: the timer thread retries the poke with backoff until it succeeds
+/// or the waiter leaves. The timer never blocks on the user's mutex: a poke only
+/// `try_lock`s (timer invariant 3).
+#[cfg(not(loom))]
+fn defer_retry(retry: crate::sync::Arc<Retry>) {
+    if retry_after(crate::sync::Arc::clone(&retry), FIRST_BACKOFF).is_err() {
+        // No timer thread could be started (EAGAIN). Keep poking here for a while: the
+        // common holder is the waiter in its short check-to-park window. If the caller
+        // itself holds the mutex this cannot succeed, so the loop is bounded; the
+        // notifications already sent wake a waiter that is parked.
+        for _ in 0..FALLBACK_POKES {
+            if retry.poke_once() {
+                return;
+            }
+            std::thread::yield_now();
+        }
+    }
+}
+
+/// Has the timer retry the poke after `backoff`; a retry that fails schedules the next,
+/// twice as late (up to `MAX_BACKOFF`).
+#[cfg(not(loom))]
+fn retry_after(retry: crate::sync::Arc<Retry>, backoff: Duration) -> std::io::Result<()> {
+    let task = move |_: super::timer::TimerKey| {
+        if !retry.poke_once() {
+            // We are on the timer thread, which is running: this cannot fail.
+            let _ = retry_after(retry, (backoff * 2).min(MAX_BACKOFF));
+        }
+    };
+    super::timer::schedule(Instant::now() + backoff, Box::new(task)).map(drop)
+}
+
+/// Under loom there is no timer thread (loom has no time): the retry runs on a model
+/// thread of its own, yielding until the poke succeeds or the waiter leaves.
+#[cfg(loom)]
+fn defer_retry(retry: crate::sync::Arc<Retry>) {
+    loom::thread::spawn(move || {
+        while !retry.poke_once() {
+            loom::thread::yield_now();
+        }
+    });
 }
 
 fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
@@ -314,19 +357,9 @@ fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
 
 /// Blocks until the node is cancelled (true) or `deadline` passes (false).
 pub(crate) fn wait_node(node: &NodeRef, deadline: Option<Instant>) -> bool {
-    // Mutant: check the flag before taking the lock, then park (loom L3 sleep models).
-    #[cfg(cancelpool_mutant = "wait-check-unlocked")]
-    if node.is_cancelled() {
-        return true;
-    }
     let mut inner = node.lock();
     loop {
         // Node invariant 4: the flag is checked under the lock the notifier takes.
-        // Mutants `wait-check-unlocked` and `wait-park-before-check` park first.
-        #[cfg(not(any(
-            cancelpool_mutant = "wait-check-unlocked",
-            cancelpool_mutant = "wait-park-before-check"
-        )))]
         if node.is_cancelled() {
             return true;
         }
@@ -337,13 +370,6 @@ pub(crate) fn wait_node(node: &NodeRef, deadline: Option<Instant>) -> bool {
                     return node.is_cancelled();
                 }
             }
-        }
-        #[cfg(any(
-            cancelpool_mutant = "wait-check-unlocked",
-            cancelpool_mutant = "wait-park-before-check"
-        ))]
-        if node.is_cancelled() {
-            return true;
         }
     }
 }

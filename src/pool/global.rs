@@ -72,12 +72,10 @@ where
     OP: FnOnce(&WorkerThread, bool) -> R + Send,
     R: Send,
 {
-    let worker = WorkerThread::current();
-    if !worker.is_null() {
-        // SAFETY: registry invariant 2.
-        return op(unsafe { &*worker }, false);
-    }
-    in_global_cold(op)
+    WorkerThread::with_current(|worker| match worker {
+        Some(worker) => op(worker, false),
+        None => in_global_cold(op),
+    })
 }
 
 #[cold]
@@ -105,12 +103,10 @@ where
 
 /// The registry of the calling worker's pool, or of the global pool.
 pub(crate) fn current_registry() -> Arc<Registry> {
-    let worker = WorkerThread::current();
-    if !worker.is_null() {
-        // SAFETY: registry invariant 2.
-        return Arc::clone(unsafe { &(*worker).registry });
-    }
-    Arc::clone(&global_pool().registry)
+    WorkerThread::with_current(|worker| match worker {
+        Some(worker) => Arc::clone(&worker.registry),
+        None => Arc::clone(&global_pool().registry),
+    })
 }
 
 /// Shuts the global pool down gracefully (queued and running jobs finish, every worker is

@@ -68,16 +68,13 @@ pub(crate) fn external_tag() -> usize {
 pub fn isolate<R>(f: impl FnOnce() -> R) -> R {
     // Relaxed: a unique number; nothing is published through it.
     let tag = NEXT_TAG.fetch_add(1, Ordering::Relaxed) as usize;
-    let worker = WorkerThread::current();
-    let _restore = if worker.is_null() {
-        let prev = EXTERNAL.with(|e| e.replace(tag));
-        Restore::External(prev)
-    } else {
-        // SAFETY: registry invariant 2: the worker outlives this call.
-        let worker = unsafe { &*worker };
-        Restore::Worker(worker, worker.isolation.replace(tag))
-    };
-    f()
+    WorkerThread::with_current(|worker| {
+        let _restore = match worker {
+            Some(worker) => Restore::Worker(worker, worker.isolation.replace(tag)),
+            None => Restore::External(EXTERNAL.with(|e| e.replace(tag))),
+        };
+        f()
+    })
 }
 
 enum Restore<'a> {

@@ -13,13 +13,11 @@
 //! 3. Every job runs in the cancel context it captured at its fork point (C5), through
 //!    [`state::enter`], and the worker's own context is restored after it, also on panic.
 
-use std::any::Any;
 use std::cell::UnsafeCell;
-use std::mem::ManuallyDrop;
-use std::panic::{self, AssertUnwindSafe};
 
 use super::latch::Latch;
 use crate::cancel::state::{self, Context};
+use crate::util::unwind::{self, Payload};
 
 /// The first field of every job (`#[repr(C)]`), so that a `JobRef` can stay two words
 /// wide (16-byte deque slots, as rayon's) and the tag is read only by isolated waits.
@@ -107,12 +105,12 @@ pub(crate) trait Job {
 pub(crate) enum JobResult<T> {
     None,
     Ok(T),
-    Panic(Box<dyn Any + Send>),
+    Panic(Payload),
 }
 
 impl<T> JobResult<T> {
     fn call(f: impl FnOnce() -> T) -> Self {
-        match panic::catch_unwind(AssertUnwindSafe(f)) {
+        match unwind::halt_unwinding(f) {
             Ok(v) => JobResult::Ok(v),
             Err(payload) => JobResult::Panic(payload),
         }
@@ -122,7 +120,7 @@ impl<T> JobResult<T> {
     pub(crate) fn into_return_value(self) -> T {
         match self {
             JobResult::Ok(v) => v,
-            JobResult::Panic(payload) => panic::resume_unwind(payload),
+            JobResult::Panic(payload) => unwind::resume_unwinding(payload),
             JobResult::None => unreachable!("job result taken before the job ran"),
         }
     }
@@ -184,11 +182,7 @@ impl<L: Latch, F: FnOnce(bool) -> R, R> Job for StackJob<L, F, R> {
         // SAFETY: invariant 3: the owner waits for the latch, so the context's token
         // (owned by the owner's frame or above) outlives the job.
         let entered = unsafe { state::enter(this.ctx) };
-        #[cfg(not(cancelpool_mutant = "stackjob_lets_panic_escape"))]
         let result = JobResult::call(|| func(true));
-        // Mutant `stackjob_lets_panic_escape`: a stolen half's panic unwinds the thief.
-        #[cfg(cancelpool_mutant = "stackjob_lets_panic_escape")]
-        let result = JobResult::Ok(func(true));
         drop(entered);
         // SAFETY: the owner reads `result` only after the latch is set below.
         unsafe { *this.result.get() = result };
@@ -232,11 +226,7 @@ impl<F: FnOnce() + Send> Job for HeapJob<F> {
         // SAFETY: the creator guarantees the token outlives the job (invariant 3).
         let _entered = unsafe { state::enter(ctx) };
         // Panics are caught by the closure built by the spawner (it knows where to
-        // report them); a stray one is stopped here so a worker never unwinds.
-        let func = ManuallyDrop::new(func);
-        let func = ManuallyDrop::into_inner(func);
-        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(func)) {
-            super::registry::report_panic(payload);
-        }
+        // report them); a stray one is reported here so a worker never unwinds.
+        unwind::run_reporting(func);
     }
 }

@@ -7,12 +7,11 @@
 //! frame it borrows from. Both halves run in the caller's cancel context captured at the
 //! fork (C5): a stolen `b` enters it on the thief's thread.
 
-use std::panic::{self, AssertUnwindSafe};
-
 use super::job::StackJob;
 use super::latch::SpinLatch;
 use super::registry::WorkerThread;
 use crate::cancel::state;
+use crate::util::unwind;
 
 /// Tells a `join_context` closure where it runs.
 ///
@@ -91,12 +90,10 @@ where
     RA: Send,
     RB: Send,
 {
-    let worker = WorkerThread::current();
-    if !worker.is_null() {
-        // SAFETY: registry invariant 2: the worker outlives this call.
-        return unsafe { join_on_worker(&*worker, false, a, b) };
-    }
-    join_cold(a, b)
+    WorkerThread::with_current(|worker| match worker {
+        Some(worker) => join_on_worker(worker, false, a, b),
+        None => join_cold(a, b),
+    })
 }
 
 #[cold]
@@ -107,22 +104,13 @@ where
     RA: Send,
     RB: Send,
 {
-    super::global::in_worker(|worker, injected| {
-        // SAFETY: `in_worker` runs this on `worker`'s own thread (registry invariant 2).
-        unsafe { join_on_worker(worker, injected, a, b) }
-    })
+    super::global::in_worker(|worker, injected| join_on_worker(worker, injected, a, b))
 }
 
-/// # Safety
-///
-/// `worker` is the calling thread's worker.
+/// `join` on `worker`, the calling thread's worker (a `&WorkerThread` is only ever lent
+/// to its own thread, see `WorkerThread::with_current`).
 #[inline]
-unsafe fn join_on_worker<A, B, RA, RB>(
-    worker: &WorkerThread,
-    injected: bool,
-    a: A,
-    b: B,
-) -> (RA, RB)
+fn join_on_worker<A, B, RA, RB>(worker: &WorkerThread, injected: bool, a: A, b: B) -> (RA, RB)
 where
     A: FnOnce(FnContext) -> RA + Send,
     B: FnOnce(FnContext) -> RB + Send,
@@ -140,17 +128,14 @@ where
     let job_b_id = job_b_ref.id();
     worker.push(job_b_ref);
 
-    let result_a =
-        match panic::catch_unwind(AssertUnwindSafe(|| a(FnContext { migrated: injected }))) {
-            Ok(v) => v,
-            Err(payload) => {
-                // `b` borrows this frame: run it or wait for the thief before unwinding.
-                // Mutant `join_unwinds_before_stolen_half`: unwind at once.
-                #[cfg(not(cancelpool_mutant = "join_unwinds_before_stolen_half"))]
-                worker.wait_until(&job_b.latch);
-                panic::resume_unwind(payload);
-            }
-        };
+    let result_a = match unwind::halt_unwinding(|| a(FnContext { migrated: injected })) {
+        Ok(v) => v,
+        Err(payload) => {
+            // `b` borrows this frame: run it or wait for the thief before unwinding.
+            worker.wait_until(&job_b.latch);
+            unwind::resume_unwinding(payload);
+        }
+    };
 
     while !job_b.latch.probe() {
         match worker.take_local_job() {

@@ -86,27 +86,12 @@ impl CoreLatch {
     ///
     /// See [`Latch::set`]: `this` may be freed once this returns.
     pub(crate) unsafe fn set_raw(this: *const Self) -> bool {
-        #[cfg(not(any(
-            cancelpool_mutant = "latch_set_load_then_store",
-            cancelpool_mutant = "latch_set_relaxed"
-        )))]
+        // AcqRel: Release publishes the job's writes (its result) to the owner, whose
+        // `probe` reads `SET` with Acquire; Acquire pairs with the owner's `fall_asleep`,
+        // whose `SLEEPING` tells us to wake it. One RMW: the owner's `SLEEPY -> SLEEPING`
+        // cannot slip between our read of the old state and our write of `SET`.
         // SAFETY: `this` is live until the swap publishes `SET`.
-        let old = unsafe { (*this).state.swap(SET, Ordering::AcqRel) };
-        // Mutant `latch_set_relaxed`: the owner that sees `SET` does not see the job's
-        // writes (its result, its side effects).
-        #[cfg(cancelpool_mutant = "latch_set_relaxed")]
-        // SAFETY: as above.
-        let old = unsafe { (*this).state.swap(SET, Ordering::Relaxed) };
-        // Mutant `latch_set_load_then_store`: not one RMW, so the owner's
-        // `SLEEPY -> SLEEPING` can slip in between and its wake-up is lost.
-        #[cfg(cancelpool_mutant = "latch_set_load_then_store")]
-        // SAFETY: as above.
-        let old = unsafe {
-            let old = (*this).state.load(Ordering::Acquire);
-            (*this).state.store(SET, Ordering::Release);
-            old
-        };
-        old == SLEEPING
+        unsafe { (*this).state.swap(SET, Ordering::AcqRel) == SLEEPING }
     }
 
     /// True once set. Acquire: the owner then sees what the setter wrote (the result).

@@ -70,7 +70,5 @@ pub fn current_num_threads() -> usize {
 /// assert!(pool.install(cancelpool::current_thread_index).unwrap() < 2);
 /// ```
 pub fn current_thread_index() -> Option<usize> {
-    let worker = registry::WorkerThread::current();
-    // SAFETY: registry invariant 2.
-    (!worker.is_null()).then(|| unsafe { (*worker).index })
+    registry::WorkerThread::with_current(|worker| worker.map(|worker| worker.index))
 }

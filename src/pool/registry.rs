@@ -5,8 +5,9 @@
 //! 1. Each worker owns one LIFO deque; its `Stealer` is in `Registry::stealers` at the
 //!    worker's index. Jobs from outside the pool go to the FIFO `injector`.
 //! 2. A `WorkerThread` lives on its thread's stack for the thread's whole life, and the
-//!    thread-local `WORKER` points to it meanwhile: so `&WorkerThread` obtained from
-//!    `WorkerThread::current()` is valid for the duration of any job on that thread.
+//!    thread-local `WORKER` points to it meanwhile: so the `&WorkerThread` that
+//!    [`WorkerThread::with_current`] lends is valid for the whole call, on that thread.
+//!    It is the only way to the current worker.
 //! 3. Admission (P6): detached jobs and injected jobs pass [`Registry::admit`], which
 //!    counts in-progress submissions in `lifecycle`. `close()` sets the `CLOSED` bit and
 //!    then waits until that count is zero: after `close()` returns, no job can enter the
@@ -34,6 +35,7 @@ use crate::cancel::state::{self, Context};
 use crate::cancel::{CancelSource, CancelToken};
 use crate::sync::Arc;
 use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::util::unwind::{self, AbortOnPanic};
 
 pub(crate) type PanicHandler = dyn Fn(Box<dyn Any + Send>) + Send + Sync;
 pub(crate) type StartHandler = dyn Fn(usize) + Send + Sync;
@@ -158,17 +160,6 @@ impl Registry {
 
     /// Opens an admission unless the pool is closed (invariant 3).
     pub(crate) fn admit(&self) -> Result<Admission<'_>, Closed> {
-        // Mutant `admit_check_then_increment`: check, then count (a TOCTOU window in
-        // which `close()` sees no admission and returns).
-        #[cfg(cancelpool_mutant = "admit_check_then_increment")]
-        {
-            if self.is_closed() {
-                return Err(Closed);
-            }
-            self.lifecycle.fetch_add(ONE_ADMISSION, Ordering::Acquire);
-            return Ok(Admission { registry: self });
-        }
-        #[allow(unreachable_code)]
         // Acquire: pairs with `close()`'s SeqCst `fetch_or`: a closed pool is seen closed.
         let prev = self.lifecycle.fetch_add(ONE_ADMISSION, Ordering::Acquire);
         if prev & CLOSED != 0 {
@@ -186,11 +177,7 @@ impl Registry {
     /// Stops admissions and waits for those in progress (invariant 3). Idempotent.
     pub(crate) fn close(&self) {
         self.lifecycle.fetch_or(CLOSED, Ordering::SeqCst);
-        // Mutant `close_skips_admission_wait`: an admitted job may be queued later.
-        #[cfg(cancelpool_mutant = "close_skips_admission_wait")]
-        return;
         // Acquire: pairs with `Admission::drop`'s Release: their pushes are visible.
-        #[allow(unreachable_code)]
         while self.lifecycle.load(Ordering::Acquire) != CLOSED {
             crate::sync::thread::yield_now();
         }
@@ -200,6 +187,24 @@ impl Registry {
     pub(crate) fn inject(&self, job: JobRef) {
         self.injector.push(job);
         self.sleep.new_injected_jobs();
+    }
+
+    /// Pushes a detached job (`spawn`, `submit`): on the calling worker's own deque if it
+    /// is one of ours, else like [`inject`](Self::inject).
+    ///
+    /// Unlike a fork, nothing makes the pushing worker run a detached job: the job that
+    /// pushed it may go on to block (in `JobHandle::join`, on a channel). So a local push
+    /// tells the sleepers with the fenced protocol of injected jobs (sleep.rs steps 5-6;
+    /// loom L6). Inside an isolated region the job goes to the injector: the isolated
+    /// waiter will not run it, and it must not sit above the region's own forks.
+    pub(crate) fn push_detached(&self, job: JobRef) {
+        WorkerThread::with_current(|worker| match worker {
+            Some(worker) if ptr::eq(&*worker.registry, self) && worker.isolation.get() == 0 => {
+                worker.worker.push(job);
+                self.sleep.new_injected_jobs();
+            }
+            _ => self.inject(job),
+        })
     }
 
     fn pop_injected(&self) -> Option<JobRef> {
@@ -252,10 +257,9 @@ impl Registry {
             ctx,
             super::isolate::external_tag(),
             |injected| {
-                let worker = WorkerThread::current();
-                assert!(!worker.is_null(), "an injected job runs on a worker");
-                // SAFETY: invariant 2.
-                op(unsafe { &*worker }, injected)
+                WorkerThread::with_current(|worker| {
+                    op(worker.expect("an injected job runs on a worker"), injected)
+                })
             },
             &latch,
         );
@@ -305,21 +309,6 @@ fn shard_index() -> usize {
     })
 }
 
-/// Reports a panic that escaped a job to the current pool's handler (or drops it: the
-/// panic hook has already printed it). A panicking handler is caught too.
-pub(crate) fn report_panic(payload: Box<dyn Any + Send>) {
-    let worker = WorkerThread::current();
-    if worker.is_null() {
-        return;
-    }
-    // SAFETY: invariant 2.
-    let worker = unsafe { &*worker };
-    worker.count(|c| &c.panicked);
-    if let Some(handler) = &worker.registry.panic_handler {
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(payload)));
-    }
-}
-
 #[cfg(not(loom))]
 std::thread_local! {
     static WORKER: Cell<*const WorkerThread> = const { Cell::new(ptr::null()) };
@@ -340,10 +329,19 @@ pub(crate) struct WorkerThread {
 }
 
 impl WorkerThread {
-    /// The worker running on this thread, or null.
+    /// Calls `f` with the worker running on this thread, or `None` on any other thread:
+    /// the one way to reach the current worker.
+    ///
+    /// The reference cannot leave `f` (its lifetime is `f`'s own), and it cannot reach
+    /// another thread (`WorkerThread` is not `Sync`), so whoever holds a `&WorkerThread`
+    /// runs on that worker's thread.
     #[inline]
-    pub(crate) fn current() -> *const WorkerThread {
-        WORKER.with(Cell::get)
+    pub(crate) fn with_current<R>(f: impl FnOnce(Option<&WorkerThread>) -> R) -> R {
+        let worker = WORKER.with(Cell::get);
+        // SAFETY: invariant 2: while `WORKER` is set, it points to the `WorkerThread` in
+        // `main_loop`'s frame, which outlives everything this thread runs meanwhile (all
+        // of it runs inside `main_loop`), so also this call of `f`.
+        f(unsafe { worker.as_ref() })
     }
 
     #[inline]
@@ -364,21 +362,6 @@ impl WorkerThread {
     pub(crate) fn push(&self, job: JobRef) {
         self.worker.push(job);
         self.registry.sleep.new_internal_jobs();
-    }
-
-    /// Pushes a detached job (`spawn`, `submit` from inside the pool) on this worker's
-    /// deque. Unlike a fork, nothing makes this thread run it: the job that pushed it may
-    /// go on to block (in `JobHandle::join`, on a channel), so the sleepers are told with
-    /// the fenced protocol of injected jobs (sleep.rs steps 5-6; loom L6).
-    #[inline]
-    pub(crate) fn push_detached(&self, job: JobRef) {
-        self.worker.push(job);
-        // Mutant `detached_push_unfenced`: a local detached push without the fence; a
-        // worker going to sleep may miss it while the pusher blocks.
-        #[cfg(cancelpool_mutant = "detached_push_unfenced")]
-        self.registry.sleep.new_internal_jobs();
-        #[cfg(not(cancelpool_mutant = "detached_push_unfenced"))]
-        self.registry.sleep.new_injected_jobs();
     }
 
     /// Pops this worker's newest job, if it belongs to the current isolation (P8).
@@ -503,29 +486,22 @@ pub(crate) fn main_loop(worker: Worker<JobRef>, registry: Arc<Registry>, index: 
     let registry = &*this.registry;
     // Declared after `this`, so dropped first: the registry is alive when it fires.
     let _stopped = StopOnExit(&registry.infos[index].stopped);
+    // Jobs and handlers are run under `unwind`'s helpers; nothing may unwind past here
+    // (unwind invariant 2).
+    let abort = AbortOnPanic;
     if let Some(handler) = &registry.start_handler {
-        if let Err(payload) =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(index)))
-        {
-            report_panic(payload);
-        }
+        unwind::run_reporting(|| handler(index));
     }
     this.wait_until(&registry.infos[index].terminate);
-    // Mutant `worker_exit_skips_drain`: queued jobs are left behind at shutdown.
-    #[cfg(not(cancelpool_mutant = "worker_exit_skips_drain"))]
     this.drain();
     if let Some(handler) = &registry.exit_handler {
-        if let Err(payload) =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(index)))
-        {
-            report_panic(payload);
-        }
+        unwind::run_reporting(|| handler(index));
     }
+    abort.disarm();
 }
 
-/// Leaves the worker state and sets the worker's `stopped` latch when `main_loop` ends —
-/// also if something unwinds out of it (jobs, handlers and discards are caught, so this
-/// is a safety net): a shutdown waiting for the latch can never hang on a dead worker.
+/// Leaves the worker state and sets the worker's `stopped` latch as `main_loop` returns:
+/// its last touch of the registry, which a shutdown waits for.
 struct StopOnExit<'a>(&'a LockLatch);
 
 impl Drop for StopOnExit<'_> {

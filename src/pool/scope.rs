@@ -11,10 +11,8 @@
 //! The body's and the jobs' panics are caught; the scope waits for every job, then
 //! re-raises the first panic (P2).
 
-use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
-use std::panic::{self, AssertUnwindSafe};
 
 use super::job::HeapJob;
 use super::latch::CountLatch;
@@ -22,12 +20,13 @@ use super::registry::{Registry, WorkerThread};
 use crate::cancel::state::{self, Context};
 use crate::cancel::{CancelSource, CancelToken};
 use crate::sync::{Arc, Mutex};
+use crate::util::unwind::{self, Payload};
 
 /// A scope for spawning jobs that borrow from the caller's frame; see [`scope`].
 pub struct Scope<'scope> {
     registry: Arc<Registry>,
     latch: CountLatch,
-    panic: Mutex<Option<Box<dyn Any + Send>>>,
+    panic: Mutex<Option<Payload>>,
     source: CancelSource,
     token: CancelToken,
     /// Invariant in `'scope`, like rayon's and std's scopes.
@@ -93,7 +92,7 @@ impl<'scope> Scope<'scope> {
         // The body is the scope's first job: it runs under the scope's token.
         // SAFETY: `self.token` outlives the guard (both live in this frame's scope).
         let entered = unsafe { state::enter(Context::new(&self.token, state::current().disabled)) };
-        let result = match panic::catch_unwind(AssertUnwindSafe(|| op(self))) {
+        let result = match unwind::halt_unwinding(|| op(self)) {
             Ok(r) => Some(r),
             Err(payload) => {
                 self.record_panic(payload);
@@ -105,12 +104,12 @@ impl<'scope> Scope<'scope> {
         worker.wait_until(&self.latch);
         drop(entered);
         if let Some(payload) = self.panic.lock().take() {
-            panic::resume_unwind(payload);
+            unwind::resume_unwinding(payload);
         }
         result.expect("no panic was recorded, so the body returned")
     }
 
-    fn record_panic(&self, payload: Box<dyn Any + Send>) {
+    fn record_panic(&self, payload: Payload) {
         let mut slot = self.panic.lock();
         if slot.is_none() {
             *slot = Some(payload);
@@ -141,29 +140,28 @@ impl<'scope> Scope<'scope> {
         self.latch.increment();
         let scope = ScopePtr::new(self);
         let ctx = Context::new(&self.token, state::current().disabled);
-        let worker = WorkerThread::current();
-        // SAFETY: registry invariant 2 (a non-null worker outlives this call).
-        let worker = (!worker.is_null()).then(|| unsafe { &*worker });
-        let isolation = match worker {
-            Some(worker) => worker.isolation.get(),
-            None => super::isolate::external_tag(),
-        };
-        let job = HeapJob::new(ctx, isolation, move || {
-            let scope = scope.get();
-            if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| body(scope))) {
-                scope.record_panic(payload);
+        WorkerThread::with_current(|worker| {
+            let isolation = match worker {
+                Some(worker) => worker.isolation.get(),
+                None => super::isolate::external_tag(),
+            };
+            let job = HeapJob::new(ctx, isolation, move || {
+                let scope = scope.get();
+                if let Err(payload) = unwind::halt_unwinding(|| body(scope)) {
+                    scope.record_panic(payload);
+                }
+                // SAFETY: our count; nothing of the scope is used after this.
+                unsafe { CountLatch::decrement(&scope.latch) };
+            });
+            // SAFETY: the scope keeps its token alive until every job finished.
+            let job = unsafe { job.into_job_ref() };
+            match worker {
+                Some(worker) if Arc::ptr_eq(&worker.registry, &self.registry) => worker.push(job),
+                // From a thread outside the pool (a scope handle sent elsewhere): inject.
+                // A fork of running work is never refused (registry invariant 3).
+                _ => self.registry.inject(job),
             }
-            // SAFETY: our count; nothing of the scope is used after this.
-            unsafe { CountLatch::decrement(&scope.latch) };
-        });
-        // SAFETY: the scope keeps its token alive until every job finished.
-        let job = unsafe { job.into_job_ref() };
-        match worker {
-            Some(worker) if Arc::ptr_eq(&worker.registry, &self.registry) => worker.push(job),
-            // From a thread outside the pool (a scope handle sent elsewhere): inject. A
-            // fork of running work is never refused (registry invariant 3).
-            _ => self.registry.inject(job),
-        }
+        })
     }
 
     /// The scope's token: a child of the token of the job that created the scope.

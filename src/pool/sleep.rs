@@ -43,7 +43,7 @@
 //! spawns), whose pusher waits for them by helping. A *detached* job (`spawn`/`submit`
 //! from inside the pool) also goes on the local deque, but the job that pushed it may then
 //! block without helping (in `JobHandle::join`, on a channel): so it takes the fenced path
-//! (`WorkerThread::push_detached`). Its push, fence, read of the JEC pair with a sleepy
+//! (`Registry::push_detached`). Its push, fence, read of the JEC pair with a sleepy
 //! thief's step-1 JEC write, the SeqCst fence every steal does, and its read of the deque:
 //! the pusher sees the thief sleepy (and bumps the JEC, failing its step 3) or the thief
 //! sees the job. Without the fence both reads may miss (store buffering, real on x86) and
@@ -218,13 +218,7 @@ impl Sleep {
         loop {
             // SeqCst: step 3 must be ordered against the posters' step 6.
             let c = self.counters.load(Ordering::SeqCst);
-            // Mutant `sleep_skip_jec_recheck` (scripts/loom-pool-mutants.sh): sleep even
-            // if work was posted since step 1 (a local push is then missed).
-            #[cfg(cancelpool_mutant = "sleep_skip_jec_recheck")]
-            let jec_moved = false;
-            #[cfg(not(cancelpool_mutant = "sleep_skip_jec_recheck"))]
-            let jec_moved = jec(c) != idle.jec;
-            if jec_moved {
+            if jec(c) != idle.jec {
                 // Work was posted since we got sleepy: search again before sleeping.
                 idle.rounds = ROUNDS_UNTIL_SLEEPY;
                 latch.wake_up();
@@ -265,7 +259,7 @@ impl Sleep {
     }
 
     /// Step 5–6 for jobs injected from outside the pool, and for detached jobs pushed on
-    /// a worker's own deque (`WorkerThread::push_detached`).
+    /// a worker's own deque (`Registry::push_detached`).
     #[inline]
     pub(crate) fn new_injected_jobs(&self) {
         // Step 5: pairs with the sleeper's fence in step 4.
@@ -323,8 +317,6 @@ impl Sleep {
             *is_blocked = Blocked::No;
             // SeqCst: the decrement belongs to the same total order as step 3.
             self.counters.fetch_sub(ONE_SLEEPING, Ordering::SeqCst);
-            // Mutant `wake_specific_no_notify`: the sleeper is never woken.
-            #[cfg(not(cancelpool_mutant = "wake_specific_no_notify"))]
             worker.cond.notify_one();
             true
         } else {

@@ -6,15 +6,13 @@
 //! allocation (the boxed closure). A job whose pool token is already cancelled when a
 //! worker takes it is discarded and counted as cancelled before start (P6).
 
-use std::panic::{self, AssertUnwindSafe};
-
 use super::JobError;
 use super::job::HeapJob;
-use super::registry::{Registry, WorkerThread, report_panic};
-use super::thread_pool::push_detached;
+use super::registry::{Registry, WorkerThread};
 use crate::cancel::state::Context;
 use crate::sync::Arc;
 use crate::sync::atomic::Ordering;
+use crate::util::unwind;
 
 /// Runs `f` on the current pool (or the global one) without waiting for it.
 ///
@@ -55,27 +53,25 @@ where
     let job = HeapJob::new(Context::new(&registry.token, 0), 0, move || run_detached(f));
     // SAFETY: the token is the registry's; the registry outlives every queued job
     // (workers hold it and drain the queues before they exit).
-    push_detached(registry, unsafe { job.into_job_ref() });
+    registry.push_detached(unsafe { job.into_job_ref() });
     drop(admission);
     Ok(())
 }
 
 fn run_detached<F: FnOnce()>(f: F) {
-    let worker = WorkerThread::current();
-    debug_assert!(!worker.is_null());
-    // SAFETY: jobs run on workers (registry invariant 2).
-    let worker = unsafe { &*worker };
-    if worker.registry.token.is_cancelled() {
-        // A panicking destructor of `f`'s captures must not unwind into the worker loop.
-        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(f))) {
-            report_panic(payload);
+    WorkerThread::with_current(|worker| {
+        let worker = worker.expect("a spawned job runs on a worker");
+        if worker.registry.token.is_cancelled() {
+            // A panicking destructor of `f`'s captures must not unwind into the worker.
+            unwind::drop_reporting(f);
+            worker.count(|c| &c.cancelled_before_start);
+            return;
         }
-        worker.count(|c| &c.cancelled_before_start);
-        return;
-    }
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    worker.count(|c| &c.finished);
-    if let Err(payload) = result {
-        report_panic(payload);
-    }
+        let result = unwind::halt_unwinding(f);
+        // Counted before the handler hears of a panic: it may read `stats()`.
+        worker.count(|c| &c.finished);
+        if let Err(payload) = result {
+            unwind::report(payload);
+        }
+    })
 }

@@ -30,19 +30,18 @@ use std::any::Any;
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::marker::PhantomData;
-use std::panic::{self, AssertUnwindSafe};
 use std::ptr::NonNull;
 use std::time::{Duration, Instant};
 
 use super::job::{JobHeader, JobRef};
 use super::latch::CoreLatch;
-use super::registry::{Registry, WorkerThread, report_panic};
-use super::thread_pool::push_detached;
+use super::registry::{Registry, WorkerThread};
 use crate::cancel::node::NodeRef;
 use crate::cancel::state::{self, Context};
 use crate::cancel::{CancelToken, Cancelled};
 use crate::sync::Arc;
 use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::util::unwind;
 
 const QUEUED: usize = 0;
 const RUNNING: usize = 1;
@@ -273,7 +272,7 @@ where
             // SAFETY: the queue owns the reference made by `into_raw`; `execute_submit`
             // takes it back once. The header is the payload's first field (`repr(C)`).
             let job_ref = unsafe { JobRef::from_raw_parts(payload.cast(), execute_submit::<F, T>) };
-            push_detached(registry, job_ref);
+            registry.push_detached(job_ref);
             drop(admission);
         }
         Err(_) => {
@@ -306,31 +305,29 @@ where
     // SAFETY: per the contract, this takes back the queue's reference.
     let node = unsafe { NodeRef::from_payload(ptr.cast::<SubmitJob<F, T>>()) };
     // SAFETY: the payload type is the one `submit_in` used; the reference keeps it alive
-    // until `token` drops at the end of this function.
+    // until `token` drops at the end of `run_submitted`, after the last use of `job`.
     let job: &SubmitJob<F, T> =
         unsafe { &*(node.payload::<SubmitJob<F, T>>() as *const SubmitJob<F, T>) };
     let token = CancelToken::from_node(node);
     // SAFETY: only the executing worker touches `func`.
     let func = unsafe { (*job.func.get()).take() }.expect("a submitted job runs once");
-    let worker = WorkerThread::current();
-    debug_assert!(!worker.is_null());
-    // SAFETY: jobs run on workers (registry invariant 2).
-    let worker = unsafe { &*worker };
-    // Mutant `submit_done_before_result`: `DONE` published before the result is written.
-    // (Placed before the job's own atomics: loom cannot switch threads between two
-    // plain writes, so a store just before the result write would be invisible to it.)
-    #[cfg(cancelpool_mutant = "submit_done_before_result")]
-    job.shared.state.store(DONE, Ordering::Release);
+    WorkerThread::with_current(|worker| {
+        let worker = worker.expect("a submitted job runs on a worker");
+        run_submitted(worker, job, token, func);
+    });
+}
+
+/// Runs the closure of `job` (or discards it if `token` is cancelled), publishes the
+/// result, wakes the handle, and drops `token`, the queue's reference to the job.
+fn run_submitted<F, T>(worker: &WorkerThread, job: &SubmitJob<F, T>, token: CancelToken, func: F)
+where
+    F: FnOnce(&CancelToken) -> Result<T, Cancelled> + Send + 'static,
+    T: Send + 'static,
+{
     let result = if token.is_cancelled() {
-        // Mutant `submit_runs_cancelled_job`: reports "never started" but runs it.
-        #[cfg(cancelpool_mutant = "submit_runs_cancelled_job")]
-        let _ = func(&token);
         // A panicking destructor of the closure's captures must not unwind into the
         // worker loop (the worker would die and the handle never see `DONE`).
-        #[cfg(not(cancelpool_mutant = "submit_runs_cancelled_job"))]
-        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(func))) {
-            report_panic(payload);
-        }
+        unwind::drop_reporting(func);
         worker.count(|c| &c.cancelled_before_start);
         Err(JobError::Cancelled)
     } else {
@@ -340,12 +337,9 @@ where
         let outcome = {
             // SAFETY: `token` lives until the end of this function, after the guard.
             let _entered = unsafe { state::enter(Context::new(&token, 0)) };
-            panic::catch_unwind(AssertUnwindSafe(|| func(&token)))
+            unwind::halt_unwinding(|| func(&token))
         };
         let result = match outcome {
-            // Mutant `submit_cancel_overrides_ok`: a late cancel discards finished work.
-            #[cfg(cancelpool_mutant = "submit_cancel_overrides_ok")]
-            Ok(Ok(_)) if token.is_cancelled() => Err(JobError::Cancelled),
             Ok(Ok(value)) => Ok(value),
             Ok(Err(Cancelled)) => {
                 worker.count(|c| &c.cancelled_running);
@@ -362,19 +356,11 @@ where
     // SAFETY: the handle reads `result` only after it sees `DONE` below.
     unsafe { *job.shared.result.get() = Some(result) };
     // AcqRel: Release publishes `result`; Acquire pairs with the handle's `WAITING`.
-    #[cfg(not(cancelpool_mutant = "submit_done_relaxed"))]
     let prev = job.shared.state.swap(DONE, Ordering::AcqRel);
-    // Mutant `submit_done_relaxed`: a handle that sees `DONE` does not see what the job
-    // wrote.
-    #[cfg(cancelpool_mutant = "submit_done_relaxed")]
-    let prev = job.shared.state.swap(DONE, Ordering::Relaxed);
     if prev & WAITING != 0 {
         let node = token.node.as_ref().expect("a job token has a node");
         // Taking the lock waits until the handle is blocked (module docs).
-        #[cfg(not(cancelpool_mutant = "submit_notify_outside_lock"))]
         let _inner = node.lock();
-        // Mutant `submit_notify_outside_lock`: a handle between setting `WAITING` and
-        // its wait misses the notification.
         node.cond().notify_all();
     }
     // SAFETY: the job's memory lives until `token` drops below.
@@ -385,9 +371,7 @@ where
     }
     // If the handle is gone, this is the last reference: it frees the job with its
     // result, whose destructor may panic; report that instead of unwinding the worker.
-    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(token))) {
-        report_panic(payload);
-    }
+    unwind::drop_reporting(token);
 }
 
 impl<T> JobHandle<T> {
@@ -513,18 +497,21 @@ impl<T> JobHandle<T> {
         if state.load(Ordering::Acquire) & STATE >= DONE {
             return true;
         }
-        let worker = WorkerThread::current();
-        if deadline.is_none() && !worker.is_null() {
-            // SAFETY: registry invariant 2.
-            let worker = unsafe { &*worker };
-            if std::ptr::eq(&*worker.registry, self.registry) {
-                // A worker of the job's own pool: run other jobs (perhaps this one)
-                // until the job is done, instead of blocking its thread.
-                // Release: the completer reads the index after its latch swap.
-                self.shared()
-                    .waiter
-                    .store(worker.index + 1, Ordering::Release);
-                worker.wait_until(&self.shared().latch);
+        if deadline.is_none() {
+            let helped = WorkerThread::with_current(|worker| match worker {
+                Some(worker) if std::ptr::eq(&*worker.registry, self.registry) => {
+                    // A worker of the job's own pool: run other jobs (perhaps this one)
+                    // until the job is done, instead of blocking its thread.
+                    // Release: the completer reads the index after its latch swap.
+                    self.shared()
+                        .waiter
+                        .store(worker.index + 1, Ordering::Release);
+                    worker.wait_until(&self.shared().latch);
+                    true
+                }
+                _ => false,
+            });
+            if helped {
                 return true;
             }
         }

@@ -36,7 +36,6 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use super::builder::WorkerHandle;
-use super::job::JobRef;
 use super::registry::{Registry, WorkerThread};
 use super::stats::PoolStats;
 use crate::cancel::CancelToken;
@@ -139,13 +138,11 @@ impl ThreadPool {
         OP: FnOnce() -> R + Send,
         R: Send,
     {
-        let worker = WorkerThread::current();
-        if !worker.is_null() {
-            // SAFETY: registry invariant 2.
-            let worker = unsafe { &*worker };
-            if Arc::ptr_eq(&worker.registry, &self.registry) {
-                return Ok(op());
-            }
+        let inside = WorkerThread::with_current(|worker| {
+            worker.is_some_and(|worker| Arc::ptr_eq(&worker.registry, &self.registry))
+        });
+        if inside {
+            return Ok(op());
         }
         self.registry
             .in_worker_cold(|_, _| op())
@@ -294,13 +291,11 @@ impl ThreadPool {
     /// assert!(pool.install(|| pool.current_thread_index()).is_some());
     /// ```
     pub fn current_thread_index(&self) -> Option<usize> {
-        let worker = WorkerThread::current();
-        if worker.is_null() {
-            return None;
-        }
-        // SAFETY: registry invariant 2.
-        let worker = unsafe { &*worker };
-        Arc::ptr_eq(&worker.registry, &self.registry).then_some(worker.index)
+        WorkerThread::with_current(|worker| {
+            worker
+                .filter(|worker| Arc::ptr_eq(&worker.registry, &self.registry))
+                .map(|worker| worker.index)
+        })
     }
 
     /// The pool's token: the parent of every detached job's token, cancelled by
@@ -577,20 +572,3 @@ impl fmt::Display for ShutdownError {
 }
 
 impl std::error::Error for ShutdownError {}
-
-/// Pushes a detached job: on the local deque if the caller is a worker of `registry`,
-/// else through the injector.
-pub(crate) fn push_detached(registry: &Registry, job: JobRef) {
-    let worker = WorkerThread::current();
-    if !worker.is_null() {
-        // SAFETY: registry invariant 2.
-        let worker = unsafe { &*worker };
-        // Inside an isolated region a detached job goes to the injector: the isolated
-        // waiter will not run it, and it must not sit above the region's own forks.
-        if std::ptr::eq(&*worker.registry, registry) && worker.isolation.get() == 0 {
-            worker.push_detached(job);
-            return;
-        }
-    }
-    registry.inject(job);
-}

@@ -248,3 +248,105 @@ pub(crate) fn run_child(name: &str, env: &[(&str, &str)]) -> (std::process::Exit
         .expect("read the child's stdout");
     (status, out)
 }
+
+/// A child process whose stdout the test reads line by line as it comes, to rendezvous
+/// with it ("ready" lines) before acting on it (signals).
+#[cfg(unix)]
+pub(crate) struct LineChild {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+#[cfg(unix)]
+impl LineChild {
+    /// Starts `cmd` with stdout piped (stderr inherited).
+    pub(crate) fn spawn(mut cmd: std::process::Command) -> LineChild {
+        use std::io::BufRead;
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("spawn the child process");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        LineChild {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The child's pid.
+    pub(crate) fn id(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// Waits (up to 60 s, a watchdog) for a line starting with `prefix` and returns it.
+    pub(crate) fn wait_for_line(&mut self, prefix: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.starts_with(prefix) {
+                        return line;
+                    }
+                }
+                Err(_) => {
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    panic!(
+                        "the child never printed a line starting with {prefix:?}; it printed:\n{}",
+                        self.seen.join("\n")
+                    );
+                }
+            }
+        }
+    }
+
+    /// Sends `sig` to process `pid` (the child, or one it started).
+    pub(crate) fn signal(pid: i32, sig: i32) {
+        // SAFETY: a plain syscall.
+        let r = unsafe { libc::kill(pid, sig) };
+        assert_eq!(r, 0, "kill: {}", std::io::Error::last_os_error());
+    }
+
+    /// Waits (up to 60 s, a watchdog) for the child to exit; returns its status and
+    /// every line it printed.
+    pub(crate) fn finish(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the child") {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("the child did not exit:\n{}", self.seen.join("\n"));
+            }
+            // Polling a child process: the sleep is the wait itself, not a synchronisation.
+            thread::sleep(Duration::from_millis(10));
+        };
+        // The reader ends at EOF; every line is in the channel by then or soon after.
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let rest: Vec<String> = self.lines.iter().collect();
+            let _ = tx.send(rest);
+        });
+        let rest = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the child's stdout closes");
+        self.seen.extend(rest);
+        (status, self.seen)
+    }
+}
