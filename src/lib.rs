@@ -91,6 +91,19 @@
 //! | `drop(pool)`: threads exit later | `drop(pool)` = `shutdown_now()`: cancel and **join** | use `shutdown()` to let queued work finish |
 //! | a job holding a lock across `join` can deadlock (rayon 592, 1174) | wrap the region in [`isolate`] | the waiting worker runs only work forked inside it |
 //! | panics in `spawn` abort by default | go to the panic handler (or are dropped after the hook printed them) | `join`/`scope` re-raise as in rayon |
+//! | `try_*`, `while_some`, `take_any(_while)`, `panic_fuse` stop the other pieces between items | the same names | items still running see a cancelled token at [`checkpoint()`](checkpoint) too; items already passed on by an adapter finish under the call's own token |
+//! | `try_fold`: a failing piece stops itself | a failure stops every piece | the other pieces pass on what they folded so far, so a following `try_reduce` returns sooner |
+//!
+//! ## Differences from rayon
+//!
+//! Parallel iterators keep rayon's names, signatures and meaning; rayon code compiles
+//! with its imports changed. Where they differ, on purpose:
+//!
+//! | what | rayon | cancelpool | why |
+//! |---|---|---|---|
+//! | `a..b` over `u64`/`i64` and `a..=b` over `u32`/`i32`, on 64-bit targets | `ParallelIterator` | also `IndexedParallelIterator` | their length always fits a 64-bit `usize`, so `zip`, `enumerate` and in-place `collect` work; rayon code is unaffected |
+//! | `collect` into `Option<C>` / `Result<C, E>` | other pieces stop at their next item | the same, and items already running see their token cancelled at `checkpoint()` | a long item need not run to its end once the answer is `None`/`Err` |
+//! | `String::par_drain` with a range that splits a `char` | panics when the drain runs | panics in `par_drain` | the error shows at the call, as with `String::drain` |
 //!
 //! ## Migrating from pthread cancellation
 //!
@@ -166,6 +179,8 @@
 
 pub mod cancel;
 pub mod iter;
+#[doc(inline)]
+pub use iter::{array, collections, option, range, range_inclusive, result, slice, string, vec};
 pub mod pool;
 pub mod prelude;
 #[cfg(all(feature = "signal", unix, not(loom)))]

@@ -215,7 +215,7 @@ fn chunks_match_sequential_chunks() {
 }
 
 #[test]
-#[should_panic(expected = "chunk_size must not be zero")]
+#[should_panic(expected = "chunk_size must not be 0")]
 fn zero_chunk_size_panics() {
     let _ = [1, 2, 3].par_chunks(0);
 }

@@ -366,3 +366,191 @@ fn panics_in_cancellable_calls_propagate() {
     });
     assert!(result.is_err());
 }
+
+/// `with_cancel` may stand anywhere in a chain, and the consumer at its end returns a
+/// `Result` whatever adapters follow it.
+#[test]
+fn with_cancel_anywhere_in_the_chain() {
+    let never = CancelToken::never();
+    let v: Vec<u64> = (0..u64::from(N)).collect();
+    let expected: u64 = v.iter().map(|x| x * 3).filter(|x| x % 2 == 0).sum();
+
+    let early: Result<u64, Cancelled> = v
+        .par_iter()
+        .with_cancel(&never)
+        .map(|x| x * 3)
+        .filter(|x| x % 2 == 0)
+        .sum();
+    let middle: Result<u64, Cancelled> = v
+        .par_iter()
+        .map(|x| x * 3)
+        .with_cancel(&never)
+        .filter(|x| x % 2 == 0)
+        .sum();
+    let late: Result<u64, Cancelled> = v
+        .par_iter()
+        .map(|x| x * 3)
+        .filter(|x| x % 2 == 0)
+        .with_cancel(&never)
+        .sum();
+    assert_eq!(
+        (early, middle, late),
+        (Ok(expected), Ok(expected), Ok(expected))
+    );
+
+    // Indexed adapters after it keep the chain indexed.
+    let zipped: Result<Vec<(u64, usize)>, Cancelled> = v
+        .par_iter()
+        .map(|&x| x)
+        .with_cancel(&never)
+        .zip(0..v.len())
+        .enumerate()
+        .map(|(_, pair)| pair)
+        .collect();
+    assert_eq!(zipped.map(|z| z.len()), Ok(v.len()));
+
+    let source = CancelSource::new();
+    source.cancel();
+    let cancelled = v
+        .par_iter()
+        .map(|x| x + 1)
+        .with_cancel(&source.token())
+        .fold(|| 0u64, |a, x| a + x)
+        .reduce(|| 0, |a, b| a + b);
+    assert_eq!(cancelled, Err(Cancelled));
+}
+
+/// Generic code that only knows `ParallelIterator` can take a cancellable chain; its
+/// plain consumer cannot report a cancellation, so it runs every item (nothing is lost).
+#[test]
+fn generic_code_takes_a_cancellable_chain_and_loses_nothing() {
+    fn total<I: ParallelIterator<Item = u64>>(iter: I) -> u64 {
+        iter.sum()
+    }
+    let source = CancelSource::new();
+    let token = source.token();
+    let ran = AtomicUsize::new(0);
+    let sum = total(
+        (0..u64::from(N))
+            .into_par_iter()
+            .with_cancel(&token)
+            .map(|x| {
+                if x == 10 {
+                    source.cancel();
+                }
+                ran.fetch_add(1, Ordering::Relaxed);
+                x
+            }),
+    );
+    assert_eq!(sum, (0..u64::from(N)).sum::<u64>());
+    assert_eq!(ran.into_inner(), N as usize);
+}
+
+/// Items see the chain's token as the current token, so `checkpoint()` inside an item
+/// fails once the chain is cancelled, and the chain reports the cancellation.
+#[test]
+fn items_see_the_chain_token_at_checkpoint() {
+    let source = CancelSource::new();
+    let token = source.token();
+    let saw_cancel = AtomicBool::new(false);
+    let result = (0..N)
+        .into_par_iter()
+        .with_cancel(&token)
+        .try_for_each(|i| {
+            if i == 5 {
+                source.cancel();
+            }
+            let r = cancelpool::checkpoint();
+            if r.is_err() {
+                saw_cancel.store(true, Ordering::Relaxed);
+            }
+            r
+        });
+    // Either an item returned its `Err(Cancelled)` (a decisive failure, kept) or the pieces
+    // stopped first; both say the run was cancelled.
+    assert!(
+        matches!(result, Err(Cancelled) | Ok(Err(Cancelled))),
+        "{result:?}"
+    );
+    assert!(saw_cancel.into_inner() || result == Err(Cancelled));
+}
+
+/// Expensive items: the chain stops within a few items of the request, because blocks
+/// shrink to one item when items are slow (blocks adapt to time, not to a count).
+#[test]
+#[cfg_attr(miri, ignore)] // real time
+fn slow_items_stop_within_a_few_items() {
+    const ITEMS: usize = 100_000;
+    let source = CancelSource::new();
+    let token = source.token();
+    let done = AtomicUsize::new(0);
+    let result = (0..ITEMS)
+        .into_par_iter()
+        .with_cancel(&token)
+        .for_each(|i| {
+            // About 50 µs of work per item: far longer than a block's target.
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_micros(50) {
+                std::hint::spin_loop();
+            }
+            if i == 0 || i == ITEMS / 2 {
+                source.cancel();
+            }
+            done.fetch_add(1, Ordering::Relaxed);
+        });
+    assert_eq!(result, Err(Cancelled));
+    let done = done.into_inner();
+    // Each piece finishes at most the item it is in and one more block of one or two
+    // items; with a handful of pieces that is far below the 100k items.
+    assert!(
+        done < 1_000,
+        "{done} items ran after a request at the first items"
+    );
+}
+
+/// A cancellable chain driven through an unindexed source checks per item and stops.
+#[test]
+fn unindexed_chains_stop_too() {
+    let source = CancelSource::new();
+    let token = source.token();
+    let done = AtomicUsize::new(0);
+    let result = (0..1_000_000u32)
+        .into_par_iter()
+        .filter(|x| x % 3 != 0)
+        .with_cancel(&token)
+        .map(|x| {
+            if done.fetch_add(1, Ordering::Relaxed) == 100 {
+                source.cancel();
+            }
+            x
+        })
+        .count();
+    assert_eq!(result, Err(Cancelled));
+    assert!(done.into_inner() < 666_667);
+}
+
+/// A request made inside a disabled section does not stop a chain started in it.
+#[test]
+fn chain_started_while_disabled_runs_every_item() {
+    let source = CancelSource::new();
+    let token = source.token();
+    let _guard = cancelpool::disable_cancel();
+    source.cancel();
+    let sum = (0..N)
+        .into_par_iter()
+        .with_cancel(&token)
+        .map(u64::from)
+        .sum::<u64>();
+    assert_eq!(sum, Ok((0..u64::from(N)).sum()));
+}
+
+/// Cloning a cancellable chain keeps the token; each clone runs on its own.
+#[test]
+fn cloned_chains_are_independent() {
+    let never = CancelToken::never();
+    let chain = (0..N).into_par_iter().with_cancel(&never).map(|x| x * 2);
+    let a = chain.clone().count();
+    let b = chain.sum::<u32>();
+    assert_eq!(a, Ok(N as usize));
+    assert_eq!(b, Ok((0..N).map(|x| x * 2).sum()));
+}

@@ -1,22 +1,25 @@
-//! `enumerate`: pairs every item with its index. Indexed iterators only.
+//! `enumerate`: pairs items with their index. A producer adapter: it is indexed only,
+//! and drives every consumer through its producer, which knows where its piece starts.
 
-use super::plumbing::{Folder, Producer, ProducerCallback};
-use super::stop::Check;
+use std::iter::Zip;
+use std::ops::Range;
+
+use super::cancel::{CancelCheck, bridge_checked, cancellable_adapter};
+use super::plumbing::{Consumer, Producer, ProducerCallback, UnindexedConsumer, bridge};
 use super::{IndexedParallelIterator, ParallelIterator};
 
-/// A parallel iterator of `(index, item)` pairs; made by
-/// [`IndexedParallelIterator::enumerate`].
+/// Pairs every item with its index; made by [`IndexedParallelIterator::enumerate`].
 ///
 /// # Example
 ///
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// let pairs: Vec<(usize, &char)> = ['a', 'b'].par_iter().enumerate().collect();
-/// assert_eq!(pairs, [(0, &'a'), (1, &'b')]);
+/// let v: Vec<(usize, char)> = ['a', 'b'].par_iter().copied().enumerate().collect();
+/// assert_eq!(v, [(0, 'a'), (1, 'b')]);
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
-#[derive(Clone, Debug)]
+#[derive(Debug, Clone)]
 pub struct Enumerate<I> {
     base: I,
 }
@@ -30,15 +33,20 @@ impl<I> Enumerate<I> {
 impl<I: IndexedParallelIterator> ParallelIterator for Enumerate<I> {
     type Item = (usize, I::Item);
 
-    fn with_producer<CB>(self, callback: CB) -> CB::Output
-    where
-        CB: ProducerCallback<Self::Item>,
-    {
-        self.base.with_producer(Callback { callback })
+    fn drive_unindexed<C: UnindexedConsumer<Self::Item>>(self, consumer: C) -> C::Result {
+        bridge(self, consumer)
     }
 
     fn opt_len(&self) -> Option<usize> {
-        Some(self.base.len())
+        Some(self.len())
+    }
+
+    fn drive_checked<C: UnindexedConsumer<Self::Item>>(
+        self,
+        consumer: C,
+        check: CancelCheck<'_>,
+    ) -> C::Result {
+        bridge_checked(self, consumer, check)
     }
 }
 
@@ -46,28 +54,32 @@ impl<I: IndexedParallelIterator> IndexedParallelIterator for Enumerate<I> {
     fn len(&self) -> usize {
         self.base.len()
     }
-}
 
-struct Callback<CB> {
-    callback: CB,
-}
+    fn drive<C: Consumer<Self::Item>>(self, consumer: C) -> C::Result {
+        bridge(self, consumer)
+    }
 
-impl<T, CB> ProducerCallback<T> for Callback<CB>
-where
-    CB: ProducerCallback<(usize, T)>,
-{
-    type Output = CB::Output;
+    fn with_producer<CB: ProducerCallback<Self::Item>>(self, callback: CB) -> CB::Output {
+        return self.base.with_producer(Callback { callback });
 
-    fn callback<P>(self, base: P) -> CB::Output
-    where
-        P: Producer<Item = T>,
-    {
-        self.callback
-            .callback(EnumerateProducer { base, offset: 0 })
+        struct Callback<CB> {
+            callback: CB,
+        }
+
+        impl<T, CB: ProducerCallback<(usize, T)>> ProducerCallback<T> for Callback<CB> {
+            type Output = CB::Output;
+
+            fn callback<P: Producer<Item = T>>(self, base: P) -> CB::Output {
+                self.callback
+                    .callback(EnumerateProducer { base, offset: 0 })
+            }
+        }
     }
 }
 
-/// `base` with the index of its first position.
+cancellable_adapter!(Enumerate<I>, base: I);
+
+/// The producer of `enumerate`: its base's items, numbered from `offset`.
 struct EnumerateProducer<P> {
     base: P,
     offset: usize,
@@ -75,10 +87,21 @@ struct EnumerateProducer<P> {
 
 impl<P: Producer> Producer for EnumerateProducer<P> {
     type Item = (usize, P::Item);
-    type IntoIter = std::iter::Zip<std::ops::RangeFrom<usize>, P::IntoIter>;
+    type IntoIter = Zip<Range<usize>, P::IntoIter>;
 
-    fn len(&self) -> usize {
-        self.base.len()
+    fn into_iter(self) -> Self::IntoIter {
+        let base = self.base.into_iter();
+        // `len` is exact, so the index range ends where the items do, and `rev` works.
+        let end = self.offset + base.len();
+        (self.offset..end).zip(base)
+    }
+
+    fn min_len(&self) -> usize {
+        self.base.min_len()
+    }
+
+    fn max_len(&self) -> usize {
+        self.base.max_len()
     }
 
     fn split_at(self, index: usize) -> (Self, Self) {
@@ -93,63 +116,5 @@ impl<P: Producer> Producer for EnumerateProducer<P> {
                 offset: self.offset + index,
             },
         )
-    }
-
-    fn into_iter(self) -> Self::IntoIter {
-        (self.offset..).zip(self.base.into_iter())
-    }
-
-    fn min_len(&self) -> usize {
-        self.base.min_len()
-    }
-
-    fn max_len(&self) -> usize {
-        self.base.max_len()
-    }
-
-    fn fold_with<C, K>(self, folder: C, check: K) -> C
-    where
-        C: Folder<Self::Item>,
-        K: Check,
-    {
-        let folder = EnumerateFolder {
-            base: folder,
-            next: self.offset,
-        };
-        self.base.fold_with(folder, check).base
-    }
-}
-
-struct EnumerateFolder<C> {
-    base: C,
-    next: usize,
-}
-
-impl<T, C: Folder<(usize, T)>> Folder<T> for EnumerateFolder<C> {
-    type Result = C::Result;
-
-    fn consume(self, item: T) -> Self {
-        EnumerateFolder {
-            base: self.base.consume((self.next, item)),
-            next: self.next + 1,
-        }
-    }
-
-    #[inline]
-    fn consume_iter<I>(self, iter: I) -> Self
-    where
-        I: IntoIterator<Item = T>,
-    {
-        let mut next = self.next;
-        let base = self.base.consume_iter(iter.into_iter().map(|item| {
-            let index = next;
-            next += 1;
-            (index, item)
-        }));
-        EnumerateFolder { base, next }
-    }
-
-    fn complete(self) -> C::Result {
-        self.base.complete()
     }
 }

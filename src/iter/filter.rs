@@ -1,11 +1,13 @@
-//! `filter`: keeps the items a predicate accepts. Not indexed: a piece's positions no
-//! longer match its items.
+//! `filter`: keeps the items a predicate accepts. Shaped like `map` (see `map.rs`), but
+//! unindexed: the number of items is unknown until it runs.
+
+use std::fmt;
 
 use super::ParallelIterator;
-use super::plumbing::{Folder, Producer, ProducerCallback};
-use super::stop::Check;
+use super::cancel::{CancelCheck, cancellable_adapter};
+use super::plumbing::{Consumer, Folder, UnindexedConsumer};
 
-/// A parallel iterator that keeps the items a predicate accepts; made by
+/// Keeps the items for which a predicate returns `true`; made by
 /// [`ParallelIterator::filter`].
 ///
 /// # Example
@@ -13,14 +15,20 @@ use super::stop::Check;
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// let even: Vec<u32> = (0..10u32).into_par_iter().filter(|x| x % 2 == 0).collect();
-/// assert_eq!(even, [0, 2, 4, 6, 8]);
+/// let big: Vec<u32> = vec![1, 50, 7, 90].into_par_iter().filter(|&x| x > 10).collect();
+/// assert_eq!(big, [50, 90]);
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Filter<I, P> {
     base: I,
     filter_op: P,
+}
+
+impl<I: fmt::Debug, P> fmt::Debug for Filter<I, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Filter").field("base", &self.base).finish()
+    }
 }
 
 impl<I, P> Filter<I, P> {
@@ -36,137 +44,108 @@ where
 {
     type Item = I::Item;
 
-    fn with_producer<CB>(self, callback: CB) -> CB::Output
+    fn drive_unindexed<C>(self, consumer: C) -> C::Result
     where
-        CB: ProducerCallback<I::Item>,
+        C: UnindexedConsumer<I::Item>,
     {
-        self.base.with_producer(Callback {
-            callback,
-            filter_op: self.filter_op,
-        })
+        self.base
+            .drive_unindexed(FilterConsumer::new(consumer, &self.filter_op))
     }
 
-    fn opt_len(&self) -> Option<usize> {
-        None
-    }
-}
-
-struct Callback<CB, P> {
-    callback: CB,
-    filter_op: P,
-}
-
-impl<T, CB, F> ProducerCallback<T> for Callback<CB, F>
-where
-    CB: ProducerCallback<T>,
-    F: Fn(&T) -> bool + Sync,
-{
-    type Output = CB::Output;
-
-    fn callback<P>(self, base: P) -> CB::Output
+    fn drive_checked<C>(self, consumer: C, check: CancelCheck<'_>) -> C::Result
     where
-        P: Producer<Item = T>,
+        C: UnindexedConsumer<I::Item>,
     {
-        self.callback.callback(FilterProducer {
-            base,
-            filter_op: &self.filter_op,
-        })
+        self.base
+            .drive_checked(FilterConsumer::new(consumer, &self.filter_op), check)
     }
 }
 
-struct FilterProducer<'f, P, F> {
-    base: P,
-    filter_op: &'f F,
+cancellable_adapter!(Filter<I, P>, base: I);
+
+struct FilterConsumer<'p, C, P> {
+    base: C,
+    filter_op: &'p P,
 }
 
-impl<'f, P, F> Producer for FilterProducer<'f, P, F>
+impl<'p, C, P> FilterConsumer<'p, C, P> {
+    fn new(base: C, filter_op: &'p P) -> Self {
+        FilterConsumer { base, filter_op }
+    }
+}
+
+impl<'p, T, C, P> Consumer<T> for FilterConsumer<'p, C, P>
 where
-    P: Producer,
-    F: Fn(&P::Item) -> bool + Sync,
+    C: Consumer<T>,
+    P: Fn(&T) -> bool + Sync,
 {
-    type Item = P::Item;
-    type IntoIter = std::iter::Filter<P::IntoIter, &'f F>;
+    type Folder = FilterFolder<'p, C::Folder, P>;
+    type Reducer = C::Reducer;
+    type Result = C::Result;
 
-    fn len(&self) -> usize {
-        self.base.len()
-    }
-
-    fn split_at(self, index: usize) -> (Self, Self) {
-        let (left, right) = self.base.split_at(index);
+    fn split_at(self, index: usize) -> (Self, Self, C::Reducer) {
+        let (left, right, reducer) = self.base.split_at(index);
         (
-            FilterProducer {
-                base: left,
-                filter_op: self.filter_op,
-            },
-            FilterProducer {
-                base: right,
-                filter_op: self.filter_op,
-            },
+            FilterConsumer::new(left, self.filter_op),
+            FilterConsumer::new(right, self.filter_op),
+            reducer,
         )
     }
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.base.into_iter().filter(self.filter_op)
-    }
-
-    fn min_len(&self) -> usize {
-        self.base.min_len()
-    }
-
-    fn max_len(&self) -> usize {
-        self.base.max_len()
-    }
-
-    fn fold_with<C, K>(self, folder: C, check: K) -> C
-    where
-        C: Folder<P::Item>,
-        K: Check,
-    {
-        let folder = FilterFolder {
-            base: folder,
+    fn into_folder(self) -> Self::Folder {
+        FilterFolder {
+            base: self.base.into_folder(),
             filter_op: self.filter_op,
-        };
-        self.base.fold_with(folder, check).base
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.base.full()
     }
 }
 
-struct FilterFolder<'f, C, F> {
-    base: C,
-    filter_op: &'f F,
+impl<T, C, P> UnindexedConsumer<T> for FilterConsumer<'_, C, P>
+where
+    C: UnindexedConsumer<T>,
+    P: Fn(&T) -> bool + Sync,
+{
+    fn split_off_left(&self) -> Self {
+        FilterConsumer::new(self.base.split_off_left(), self.filter_op)
+    }
+
+    fn to_reducer(&self) -> C::Reducer {
+        self.base.to_reducer()
+    }
 }
 
-impl<T, C, F> Folder<T> for FilterFolder<'_, C, F>
+struct FilterFolder<'p, C, P> {
+    base: C,
+    filter_op: &'p P,
+}
+
+impl<T, C, P> Folder<T> for FilterFolder<'_, C, P>
 where
     C: Folder<T>,
-    F: Fn(&T) -> bool,
+    P: Fn(&T) -> bool,
 {
     type Result = C::Result;
 
-    fn consume(self, item: T) -> Self {
+    fn consume(mut self, item: T) -> Self {
         if (self.filter_op)(&item) {
-            FilterFolder {
-                base: self.base.consume(item),
-                filter_op: self.filter_op,
-            }
-        } else {
-            self
+            self.base = self.base.consume(item);
         }
+        self
     }
 
-    #[inline]
-    fn consume_iter<I>(self, iter: I) -> Self
-    where
-        I: IntoIterator<Item = T>,
-    {
-        FilterFolder {
-            base: self
-                .base
-                .consume_iter(iter.into_iter().filter(self.filter_op)),
-            filter_op: self.filter_op,
-        }
-    }
+    // No `consume_iter` of our own: the default one asks `full()` after every item, also
+    // after items that are filtered out, so a short-circuit downstream (`find_any`) stops a
+    // piece in which nothing passes.
 
     fn complete(self) -> C::Result {
         self.base.complete()
+    }
+
+    fn full(&self) -> bool {
+        self.base.full()
     }
 }

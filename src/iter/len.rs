@@ -1,47 +1,25 @@
-//! `with_min_len` / `with_max_len`: bounds on the number of positions in a piece.
-//!
-//! Both adapters wrap the base producer in one [`BoundedProducer`] that carries a lower
-//! and an upper bound; each adapter only tightens its own side.
+//! `with_min_len` and `with_max_len`: bound the size of pieces by changing what the
+//! producer reports as `min_len` / `max_len`; items pass unchanged.
 
-use super::plumbing::{Folder, Producer, ProducerCallback};
-use super::stop::Check;
+use super::cancel::{CancelCheck, bridge_checked, cancellable_adapter};
+use super::plumbing::{Consumer, Producer, ProducerCallback, UnindexedConsumer, bridge};
 use super::{IndexedParallelIterator, ParallelIterator};
 
-/// A parallel iterator whose pieces have at least a given number of positions; made by
-/// [`ParallelIterator::with_min_len`].
+/// Keeps pieces at least `min` positions long; made by
+/// [`IndexedParallelIterator::with_min_len`].
 ///
 /// # Example
 ///
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// // Pieces of at least 1000 items: at most one piece here, run as one sequential loop.
-/// let sum: u64 = (0..1000u64).into_par_iter().with_min_len(1000).sum();
-/// assert_eq!(sum, 499_500);
+/// assert_eq!((0..100).into_par_iter().with_min_len(50).sum::<i32>(), 4950);
 /// ```
-#[derive(Clone, Debug)]
+#[must_use = "parallel iterators are lazy and do nothing unless consumed"]
+#[derive(Debug, Clone)]
 pub struct MinLen<I> {
     base: I,
     min: usize,
-}
-
-/// A parallel iterator whose pieces have at most a given number of positions (unless a
-/// [`with_min_len`](ParallelIterator::with_min_len) asks for more); made by
-/// [`ParallelIterator::with_max_len`].
-///
-/// # Example
-///
-/// ```
-/// use cancelpool::prelude::*;
-///
-/// // One piece per item: each of these items is long enough to be a job of its own.
-/// let lens: Vec<usize> = ["a", "bb", "ccc"].par_iter().with_max_len(1).map(|s| s.len()).collect();
-/// assert_eq!(lens, [1, 2, 3]);
-/// ```
-#[derive(Clone, Debug)]
-pub struct MaxLen<I> {
-    base: I,
-    max: usize,
 }
 
 impl<I> MinLen<I> {
@@ -50,29 +28,49 @@ impl<I> MinLen<I> {
     }
 }
 
+/// Splits pieces down to at most `max` positions; made by
+/// [`IndexedParallelIterator::with_max_len`].
+///
+/// # Example
+///
+/// ```
+/// use cancelpool::prelude::*;
+///
+/// assert_eq!((0..100).into_par_iter().with_max_len(10).sum::<i32>(), 4950);
+/// ```
+#[must_use = "parallel iterators are lazy and do nothing unless consumed"]
+#[derive(Debug, Clone)]
+pub struct MaxLen<I> {
+    base: I,
+    max: usize,
+}
+
 impl<I> MaxLen<I> {
     pub(super) fn new(base: I, max: usize) -> Self {
         MaxLen { base, max }
     }
 }
 
-/// The two adapters differ only in the bounds they hand to the shared producer.
-macro_rules! bounded_iterator {
-    ($name:ident, |$this:ident| $bounds:expr) => {
-        impl<I: ParallelIterator> ParallelIterator for $name<I> {
+/// The two adapters differ only in the bound they set on the producer.
+macro_rules! bound_adapter {
+    ($name:ident, $field:ident, |$p:ident, $v:ident| ($min:expr, $max:expr)) => {
+        impl<I: IndexedParallelIterator> ParallelIterator for $name<I> {
             type Item = I::Item;
 
-            fn with_producer<CB>(self, callback: CB) -> CB::Output
-            where
-                CB: ProducerCallback<I::Item>,
-            {
-                let $this = &self;
-                let bounds = $bounds;
-                self.base.with_producer(Callback { callback, bounds })
+            fn drive_unindexed<C: UnindexedConsumer<I::Item>>(self, consumer: C) -> C::Result {
+                bridge(self, consumer)
             }
 
             fn opt_len(&self) -> Option<usize> {
-                self.base.opt_len()
+                Some(self.base.len())
+            }
+
+            fn drive_checked<C: UnindexedConsumer<I::Item>>(
+                self,
+                consumer: C,
+                check: CancelCheck<'_>,
+            ) -> C::Result {
+                bridge_checked(self, consumer, check)
             }
         }
 
@@ -80,87 +78,87 @@ macro_rules! bounded_iterator {
             fn len(&self) -> usize {
                 self.base.len()
             }
+
+            fn drive<C: Consumer<I::Item>>(self, consumer: C) -> C::Result {
+                bridge(self, consumer)
+            }
+
+            fn with_producer<CB: ProducerCallback<I::Item>>(self, callback: CB) -> CB::Output {
+                return self.base.with_producer(Callback {
+                    callback,
+                    bound: self.$field,
+                });
+
+                struct Callback<CB> {
+                    callback: CB,
+                    bound: usize,
+                }
+
+                impl<T, CB: ProducerCallback<T>> ProducerCallback<T> for Callback<CB> {
+                    type Output = CB::Output;
+
+                    fn callback<P: Producer<Item = T>>(self, base: P) -> CB::Output {
+                        self.callback.callback(BoundProducer {
+                            base,
+                            bound: self.bound,
+                            bounds: |$p: &P, $v: usize| ($min, $max),
+                        })
+                    }
+                }
+            }
         }
+
+        cancellable_adapter!($name<I>, base: I);
     };
 }
 
-bounded_iterator!(MinLen, |this| Bounds {
-    min: this.min,
-    max: usize::MAX
-});
-bounded_iterator!(MaxLen, |this| Bounds {
-    min: 0,
-    max: this.max
-});
+bound_adapter!(MinLen, min, |p, v| (p.min_len().max(v), p.max_len()));
+bound_adapter!(MaxLen, max, |p, v| (p.min_len(), p.max_len().min(v)));
 
-/// A lower and an upper bound on piece lengths.
-#[derive(Clone, Copy)]
-struct Bounds {
-    min: usize,
-    max: usize,
-}
-
-struct Callback<CB> {
-    callback: CB,
-    bounds: Bounds,
-}
-
-impl<T, CB: ProducerCallback<T>> ProducerCallback<T> for Callback<CB> {
-    type Output = CB::Output;
-
-    fn callback<P>(self, base: P) -> CB::Output
-    where
-        P: Producer<Item = T>,
-    {
-        self.callback.callback(BoundedProducer {
-            base,
-            bounds: self.bounds,
-        })
-    }
-}
-
-struct BoundedProducer<P> {
+/// A producer whose `(min_len, max_len)` come from `bounds(base, bound)`.
+struct BoundProducer<P, B> {
     base: P,
-    bounds: Bounds,
+    bound: usize,
+    bounds: B,
 }
 
-impl<P: Producer> Producer for BoundedProducer<P> {
+impl<P, B> Producer for BoundProducer<P, B>
+where
+    P: Producer,
+    B: Fn(&P, usize) -> (usize, usize) + Copy + Send,
+{
     type Item = P::Item;
     type IntoIter = P::IntoIter;
-
-    fn len(&self) -> usize {
-        self.base.len()
-    }
-
-    fn split_at(self, index: usize) -> (Self, Self) {
-        let (left, right) = self.base.split_at(index);
-        let bounds = self.bounds;
-        (
-            BoundedProducer { base: left, bounds },
-            BoundedProducer {
-                base: right,
-                bounds,
-            },
-        )
-    }
 
     fn into_iter(self) -> P::IntoIter {
         self.base.into_iter()
     }
 
     fn min_len(&self) -> usize {
-        self.base.min_len().max(self.bounds.min)
+        (self.bounds)(&self.base, self.bound).0
     }
 
     fn max_len(&self) -> usize {
-        self.base.max_len().min(self.bounds.max)
+        (self.bounds)(&self.base, self.bound).1
     }
 
-    fn fold_with<C, K>(self, folder: C, check: K) -> C
-    where
-        C: Folder<P::Item>,
-        K: Check,
-    {
-        self.base.fold_with(folder, check)
+    fn split_at(self, index: usize) -> (Self, Self) {
+        let (left, right) = self.base.split_at(index);
+        (
+            BoundProducer {
+                base: left,
+                bound: self.bound,
+                bounds: self.bounds,
+            },
+            BoundProducer {
+                base: right,
+                bound: self.bound,
+                bounds: self.bounds,
+            },
+        )
+    }
+
+    fn fold_with<F: super::plumbing::Folder<P::Item>>(self, folder: F) -> F {
+        self.base.fold_with(folder)
     }
 }

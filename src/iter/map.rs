@@ -1,25 +1,37 @@
-//! `map`: applies a function to every item.
+//! `map`: the adapter every other consumer-forwarding adapter is shaped like.
+//!
+//! An adapter forwards in three directions: the consumer it is driven with goes down to
+//! its base wrapped ([`MapConsumer`]), the producer its base hands up comes back wrapped
+//! ([`MapProducer`]), and a cancellation check from a later `with_cancel` goes down with
+//! the wrapped consumer (`drive_checked`), so the check lands on the source's producer.
 
-use super::plumbing::{Folder, Producer, ProducerCallback};
-use super::stop::Check;
+use std::fmt;
+
+use super::cancel::{CancelCheck, cancellable_adapter};
+use super::plumbing::{Consumer, Folder, Producer, ProducerCallback, UnindexedConsumer};
 use super::{IndexedParallelIterator, ParallelIterator};
 
-/// A parallel iterator that applies a function to every item; made by
-/// [`ParallelIterator::map`].
+/// Applies a function to every item; made by [`ParallelIterator::map`].
 ///
 /// # Example
 ///
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// let lengths: Vec<usize> = ["a", "bb", "ccc"].par_iter().map(|s| s.len()).collect();
-/// assert_eq!(lengths, [1, 2, 3]);
+/// let lens: Vec<usize> = ["a", "bcd"].par_iter().map(|s| s.len()).collect();
+/// assert_eq!(lens, [1, 3]);
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Map<I, F> {
     base: I,
     map_op: F,
+}
+
+impl<I: fmt::Debug, F> fmt::Debug for Map<I, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Map").field("base", &self.base).finish()
+    }
 }
 
 impl<I, F> Map<I, F> {
@@ -36,18 +48,24 @@ where
 {
     type Item = R;
 
-    fn with_producer<CB>(self, callback: CB) -> CB::Output
+    fn drive_unindexed<C>(self, consumer: C) -> C::Result
     where
-        CB: ProducerCallback<R>,
+        C: UnindexedConsumer<R>,
     {
-        self.base.with_producer(Callback {
-            callback,
-            map_op: self.map_op,
-        })
+        self.base
+            .drive_unindexed(MapConsumer::new(consumer, &self.map_op))
     }
 
     fn opt_len(&self) -> Option<usize> {
         self.base.opt_len()
+    }
+
+    fn drive_checked<C>(self, consumer: C, check: CancelCheck<'_>) -> C::Result
+    where
+        C: UnindexedConsumer<R>,
+    {
+        self.base
+            .drive_checked(MapConsumer::new(consumer, &self.map_op), check)
     }
 }
 
@@ -60,30 +78,41 @@ where
     fn len(&self) -> usize {
         self.base.len()
     }
-}
 
-struct Callback<CB, F> {
-    callback: CB,
-    map_op: F,
-}
+    fn drive<C: Consumer<R>>(self, consumer: C) -> C::Result {
+        self.base.drive(MapConsumer::new(consumer, &self.map_op))
+    }
 
-impl<T, R, CB, F> ProducerCallback<T> for Callback<CB, F>
-where
-    CB: ProducerCallback<R>,
-    F: Fn(T) -> R + Sync,
-{
-    type Output = CB::Output;
+    fn with_producer<CB: ProducerCallback<R>>(self, callback: CB) -> CB::Output {
+        return self.base.with_producer(Callback {
+            callback,
+            map_op: self.map_op,
+        });
 
-    fn callback<P>(self, base: P) -> CB::Output
-    where
-        P: Producer<Item = T>,
-    {
-        self.callback.callback(MapProducer {
-            base,
-            map_op: &self.map_op,
-        })
+        struct Callback<CB, F> {
+            callback: CB,
+            map_op: F,
+        }
+
+        impl<T, R, CB, F> ProducerCallback<T> for Callback<CB, F>
+        where
+            CB: ProducerCallback<R>,
+            F: Fn(T) -> R + Sync + Send,
+            R: Send,
+        {
+            type Output = CB::Output;
+
+            fn callback<P: Producer<Item = T>>(self, base: P) -> CB::Output {
+                self.callback.callback(MapProducer {
+                    base,
+                    map_op: &self.map_op,
+                })
+            }
+        }
     }
 }
+
+cancellable_adapter!(Map<I, F>, base: I);
 
 struct MapProducer<'f, P, F> {
     base: P,
@@ -94,27 +123,10 @@ impl<'f, P, F, R> Producer for MapProducer<'f, P, F>
 where
     P: Producer,
     F: Fn(P::Item) -> R + Sync,
+    R: Send,
 {
     type Item = R;
     type IntoIter = std::iter::Map<P::IntoIter, &'f F>;
-
-    fn len(&self) -> usize {
-        self.base.len()
-    }
-
-    fn split_at(self, index: usize) -> (Self, Self) {
-        let (left, right) = self.base.split_at(index);
-        (
-            MapProducer {
-                base: left,
-                map_op: self.map_op,
-            },
-            MapProducer {
-                base: right,
-                map_op: self.map_op,
-            },
-        )
-    }
 
     fn into_iter(self) -> Self::IntoIter {
         self.base.into_iter().map(self.map_op)
@@ -128,20 +140,86 @@ where
         self.base.max_len()
     }
 
-    fn fold_with<C, K>(self, folder: C, check: K) -> C
-    where
-        C: Folder<R>,
-        K: Check,
-    {
+    fn split_at(self, index: usize) -> (Self, Self) {
+        let (left, right) = self.base.split_at(index);
+        let map_op = self.map_op;
+        (
+            MapProducer { base: left, map_op },
+            MapProducer {
+                base: right,
+                map_op,
+            },
+        )
+    }
+
+    fn fold_with<G: Folder<R>>(self, folder: G) -> G {
         let folder = MapFolder {
             base: folder,
             map_op: self.map_op,
         };
-        self.base.fold_with(folder, check).base
+        self.base.fold_with(folder).base
     }
 }
 
-struct MapFolder<'f, C, F> {
+/// The consumer `map` hands to its base: maps each item, then passes it on.
+pub(super) struct MapConsumer<'f, C, F> {
+    base: C,
+    map_op: &'f F,
+}
+
+impl<'f, C, F> MapConsumer<'f, C, F> {
+    pub(super) fn new(base: C, map_op: &'f F) -> Self {
+        MapConsumer { base, map_op }
+    }
+}
+
+impl<'f, T, R, C, F> Consumer<T> for MapConsumer<'f, C, F>
+where
+    C: Consumer<R>,
+    F: Fn(T) -> R + Sync,
+    R: Send,
+{
+    type Folder = MapFolder<'f, C::Folder, F>;
+    type Reducer = C::Reducer;
+    type Result = C::Result;
+
+    fn split_at(self, index: usize) -> (Self, Self, C::Reducer) {
+        let (left, right, reducer) = self.base.split_at(index);
+        (
+            MapConsumer::new(left, self.map_op),
+            MapConsumer::new(right, self.map_op),
+            reducer,
+        )
+    }
+
+    fn into_folder(self) -> Self::Folder {
+        MapFolder {
+            base: self.base.into_folder(),
+            map_op: self.map_op,
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.base.full()
+    }
+}
+
+impl<T, R, C, F> UnindexedConsumer<T> for MapConsumer<'_, C, F>
+where
+    C: UnindexedConsumer<R>,
+    F: Fn(T) -> R + Sync,
+    R: Send,
+{
+    fn split_off_left(&self) -> Self {
+        MapConsumer::new(self.base.split_off_left(), self.map_op)
+    }
+
+    fn to_reducer(&self) -> C::Reducer {
+        self.base.to_reducer()
+    }
+}
+
+pub(super) struct MapFolder<'f, C, F> {
     base: C,
     map_op: &'f F,
 }
@@ -154,24 +232,23 @@ where
     type Result = C::Result;
 
     fn consume(self, item: T) -> Self {
+        let mapped = (self.map_op)(item);
         MapFolder {
-            base: self.base.consume((self.map_op)(item)),
+            base: self.base.consume(mapped),
             map_op: self.map_op,
         }
     }
 
-    #[inline]
-    fn consume_iter<I>(self, iter: I) -> Self
-    where
-        I: IntoIterator<Item = T>,
-    {
-        MapFolder {
-            base: self.base.consume_iter(iter.into_iter().map(self.map_op)),
-            map_op: self.map_op,
-        }
+    fn consume_iter<I: IntoIterator<Item = T>>(mut self, iter: I) -> Self {
+        self.base = self.base.consume_iter(iter.into_iter().map(self.map_op));
+        self
     }
 
     fn complete(self) -> C::Result {
         self.base.complete()
+    }
+
+    fn full(&self) -> bool {
+        self.base.full()
     }
 }

@@ -1,23 +1,26 @@
-//! `zip`: pairs the items of two indexed iterators, position by position.
+//! `zip`: pairs the items of two indexed iterators, position by position. A producer
+//! adapter over two producers split at the same index.
 
-use super::plumbing::{Producer, ProducerCallback};
+use std::cmp;
+use std::iter;
+
+use super::cancel::{CancelCheck, bridge_checked, cancellable_adapter};
+use super::plumbing::{Consumer, Producer, ProducerCallback, UnindexedConsumer, bridge};
 use super::{IndexedParallelIterator, ParallelIterator};
 
-/// A parallel iterator over pairs of items of two indexed iterators, as long as the
-/// shorter; made by [`IndexedParallelIterator::zip`].
+/// Pairs the items of two iterators, as long as the shorter; made by
+/// [`IndexedParallelIterator::zip`].
 ///
 /// # Example
 ///
 /// ```
 /// use cancelpool::prelude::*;
 ///
-/// let a = [1, 2, 3];
-/// let b = [10, 20];
-/// let sums: Vec<i32> = a.par_iter().zip(&b).map(|(x, y)| x + y).collect();
-/// assert_eq!(sums, [11, 22]);
+/// let v: Vec<(i32, char)> = (1..4).into_par_iter().zip(vec!['a', 'b']).collect();
+/// assert_eq!(v, [(1, 'a'), (2, 'b')]);
 /// ```
 #[must_use = "parallel iterators are lazy and do nothing unless consumed"]
-#[derive(Clone, Debug)]
+#[derive(Debug, Clone)]
 pub struct Zip<A, B> {
     a: A,
     b: B,
@@ -36,20 +39,20 @@ where
 {
     type Item = (A::Item, B::Item);
 
-    fn with_producer<CB>(self, callback: CB) -> CB::Output
-    where
-        CB: ProducerCallback<Self::Item>,
-    {
-        let len = self.len();
-        self.a.with_producer(CallbackA {
-            callback,
-            b: self.b,
-            len,
-        })
+    fn drive_unindexed<C: UnindexedConsumer<Self::Item>>(self, consumer: C) -> C::Result {
+        bridge(self, consumer)
     }
 
     fn opt_len(&self) -> Option<usize> {
         Some(self.len())
+    }
+
+    fn drive_checked<C: UnindexedConsumer<Self::Item>>(
+        self,
+        consumer: C,
+        check: CancelCheck<'_>,
+    ) -> C::Result {
+        bridge_checked(self, consumer, check)
     }
 }
 
@@ -59,77 +62,98 @@ where
     B: IndexedParallelIterator,
 {
     fn len(&self) -> usize {
-        self.a.len().min(self.b.len())
+        cmp::min(self.a.len(), self.b.len())
+    }
+
+    fn drive<C: Consumer<Self::Item>>(self, consumer: C) -> C::Result {
+        bridge(self, consumer)
+    }
+
+    fn with_producer<CB: ProducerCallback<Self::Item>>(self, callback: CB) -> CB::Output {
+        // Both sides are cut to the common length first, so the producers split in step
+        // and `rev` pairs the right items.
+        let len = self.len();
+        return self.a.with_producer(CallbackA {
+            callback,
+            b: self.b,
+            len,
+        });
+
+        struct CallbackA<CB, B> {
+            callback: CB,
+            b: B,
+            len: usize,
+        }
+
+        impl<CB, ITEM, B> ProducerCallback<ITEM> for CallbackA<CB, B>
+        where
+            B: IndexedParallelIterator,
+            CB: ProducerCallback<(ITEM, B::Item)>,
+        {
+            type Output = CB::Output;
+
+            fn callback<PA: Producer<Item = ITEM>>(self, a: PA) -> CB::Output {
+                self.b.with_producer(CallbackB {
+                    a,
+                    callback: self.callback,
+                    len: self.len,
+                })
+            }
+        }
+
+        struct CallbackB<CB, PA> {
+            a: PA,
+            callback: CB,
+            len: usize,
+        }
+
+        impl<CB, PA, ITEM> ProducerCallback<ITEM> for CallbackB<CB, PA>
+        where
+            PA: Producer,
+            CB: ProducerCallback<(PA::Item, ITEM)>,
+        {
+            type Output = CB::Output;
+
+            fn callback<PB: Producer<Item = ITEM>>(self, b: PB) -> CB::Output {
+                self.callback
+                    .callback(ZipProducer::new(self.a, b, self.len))
+            }
+        }
     }
 }
 
-/// Receives the producer of `a`, then asks `b` for its own.
-struct CallbackA<CB, B> {
-    callback: CB,
-    b: B,
-    len: usize,
-}
+cancellable_adapter!(Zip<A, B>, a: A);
 
-impl<CB, B, TA> ProducerCallback<TA> for CallbackA<CB, B>
-where
-    B: IndexedParallelIterator,
-    CB: ProducerCallback<(TA, B::Item)>,
-{
-    type Output = CB::Output;
-
-    fn callback<PA>(self, a: PA) -> CB::Output
-    where
-        PA: Producer<Item = TA>,
-    {
-        self.b.with_producer(CallbackB {
-            callback: self.callback,
-            a,
-            len: self.len,
-        })
-    }
-}
-
-struct CallbackB<CB, PA> {
-    callback: CB,
+/// Two producers cut to the same `len` positions.
+pub(super) struct ZipProducer<PA, PB> {
     a: PA,
-    len: usize,
+    b: PB,
 }
 
-impl<CB, PA, TB> ProducerCallback<TB> for CallbackB<CB, PA>
-where
-    PA: Producer,
-    CB: ProducerCallback<(PA::Item, TB)>,
-{
-    type Output = CB::Output;
-
-    fn callback<PB>(self, b: PB) -> CB::Output
-    where
-        PB: Producer<Item = TB>,
-    {
-        self.callback.callback(ZipProducer {
-            a: truncate(self.a, self.len),
-            b: truncate(b, self.len),
-        })
+impl<PA: Producer, PB: Producer> ZipProducer<PA, PB> {
+    /// Zips `a` and `b`, each of which has at least `len` positions, cut to `len`.
+    pub(super) fn new(a: PA, b: PB, len: usize) -> Self {
+        ZipProducer {
+            a: a.split_at(len).0,
+            b: b.split_at(len).0,
+        }
     }
 }
 
-/// The first `len` positions of `p`; the rest is dropped.
-fn truncate<P: Producer>(p: P, len: usize) -> P {
-    if p.len() > len { p.split_at(len).0 } else { p }
-}
+impl<PA: Producer, PB: Producer> Producer for ZipProducer<PA, PB> {
+    type Item = (PA::Item, PB::Item);
+    type IntoIter = iter::Zip<PA::IntoIter, PB::IntoIter>;
 
-/// Two producers of the same length, split at the same positions.
-struct ZipProducer<A, B> {
-    a: A,
-    b: B,
-}
+    fn into_iter(self) -> Self::IntoIter {
+        self.a.into_iter().zip(self.b.into_iter())
+    }
 
-impl<A: Producer, B: Producer> Producer for ZipProducer<A, B> {
-    type Item = (A::Item, B::Item);
-    type IntoIter = std::iter::Zip<A::IntoIter, B::IntoIter>;
+    fn min_len(&self) -> usize {
+        cmp::max(self.a.min_len(), self.b.min_len())
+    }
 
-    fn len(&self) -> usize {
-        self.a.len().min(self.b.len())
+    fn max_len(&self) -> usize {
+        cmp::min(self.a.max_len(), self.b.max_len())
     }
 
     fn split_at(self, index: usize) -> (Self, Self) {
@@ -145,17 +169,5 @@ impl<A: Producer, B: Producer> Producer for ZipProducer<A, B> {
                 b: b_right,
             },
         )
-    }
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.a.into_iter().zip(self.b.into_iter())
-    }
-
-    fn min_len(&self) -> usize {
-        self.a.min_len().max(self.b.min_len())
-    }
-
-    fn max_len(&self) -> usize {
-        self.a.max_len().min(self.b.max_len())
     }
 }
