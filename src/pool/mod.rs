@@ -53,14 +53,10 @@ pub use thread_pool::{ShutdownError, ThreadPool};
 /// assert_eq!(pool.install(cancelpool::current_num_threads), 3);
 /// ```
 pub fn current_num_threads() -> usize {
-    let worker = registry::WorkerThread::current();
-    if !worker.is_null() {
-        // Without cloning the registry's `Arc`: the bridges of parallel iterators ask
-        // once per call, and a clone is two contended read-modify-writes.
-        // SAFETY: registry invariant 2.
-        return unsafe { (*worker).registry.num_threads() };
-    }
-    global::current_registry().num_threads()
+    // Without cloning the registry's `Arc`: the bridges of parallel iterators ask once per
+    // call, and a clone is two contended read-modify-writes.
+    registry::WorkerThread::with_current(|worker| worker.map(|w| w.registry.num_threads()))
+        .unwrap_or_else(|| global::current_registry().num_threads())
 }
 
 /// The index of the calling worker in its pool, or `None` outside any pool.
